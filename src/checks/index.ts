@@ -1,0 +1,23 @@
+// Every check, in the order findings are reported.
+import type { Check } from './facts.js';
+import { historyGhost } from './history-ghost.js';
+import { historyInconsistent } from './history-inconsistent.js';
+import { conflictingLeaves } from './conflicting-leaves.js';
+import { strayMigrationFile } from './stray-migration-file.js';
+import { migrationFailed } from './migration-failed.js';
+import { irreversible } from './irreversible.js';
+import { rollbackFailed } from './rollback-failed.js';
+import { rollbackSchemaMismatch } from './rollback-schema-mismatch.js';
+import { reforwardFailed } from './reforward-failed.js';
+
+export const CHECKS: readonly Check[] = [
+  historyGhost,
+  historyInconsistent,
+  conflictingLeaves,
+  strayMigrationFile,
+  migrationFailed,
+  irreversible,
+  rollbackFailed,
+  rollbackSchemaMismatch,
+  reforwardFailed,
+];

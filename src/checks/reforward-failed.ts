@@ -1,0 +1,51 @@
+// REFORWARD_FAILED: applying the migrations again after the rollback failed, or
+// ended in another schema than the first forward run. That is the "deploy, roll
+// back, deploy the fix" path every incident takes; if it breaks, the second deploy
+// fails in production. Silence: make the reverse leave the database in a state
+// the forward can run on again.
+import { redactError } from '../report/redact.js';
+import type { Check, Draft } from './facts.js';
+import { stepMismatches, summarize } from './schema-steps.js';
+
+export const reforwardFailed: Check = {
+  codes: ['REFORWARD_FAILED'],
+  run({ migrations, schema, identifiers }) {
+    const out: Draft[] = [];
+    for (const m of migrations) {
+      if (m.reforward.status !== 'failed' || !m.reforward.error) continue;
+      out.push({
+        code: 'REFORWARD_FAILED',
+        severity: 'error',
+        app: m.app,
+        migration: m.migration,
+        message: `applying ${m.app}.${m.migration} again after the rollback failed: ${redactError(m.reforward.error, identifiers)}`,
+        hint: 'its reverse leaves something behind that the forward trips over (a table, column, index or row)',
+        details: { errorType: m.reforward.error.type },
+      });
+    }
+    const last = lastIndex(migrations.map((m) => m.reforward.status === 'applied'));
+    const expected = last >= 0 ? schema.forward[last] : undefined;
+    if (schema.reforward && expected) {
+      const [mm] = stepMismatches([{ index: last, expected, actual: schema.reforward }], ['after forward', 'after reforward']);
+      if (mm && (mm.removed.length || mm.added.length)) {
+        out.push({
+          code: 'REFORWARD_FAILED',
+          severity: 'error',
+          message:
+            'applying the migrations again after the rollback ended in another schema' +
+            (mm.removed.length ? `; missing: ${summarize(mm.removed)}` : '') +
+            (mm.added.length ? `; extra: ${summarize(mm.added)}` : ''),
+          hint: 'a reverse leaves state that changes what the forward builds; see the attached diff',
+          details: { missing: mm.removed, extra: mm.added },
+          patch: { name: 'reforward.diff', text: mm.patch },
+        });
+      }
+    }
+    return out;
+  },
+};
+
+function lastIndex(flags: boolean[]): number {
+  for (let i = flags.length - 1; i >= 0; i--) if (flags[i]) return i;
+  return -1;
+}

@@ -1,0 +1,66 @@
+// The command line: parsing only. Every command's work lives in its own module.
+import { Command, CommanderError, Option } from 'commander';
+import { VERSION } from '../version.js';
+import { runCommand, type RunFlags } from './run.js';
+
+const EXIT_CODES = `
+Exit codes:
+  0  pass: the deploy may go ahead
+  1  fail: the rehearsal found something that must stop the deploy
+  2  usage error: bad flags, missing or unreadable files, invalid playbook
+  3  could not rehearse: the sandbox, the restore or the Django project could not be brought up`;
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function buildProgram(onExit: (code: number) => void): Command {
+  const program = new Command('rehearse')
+    .description('Rehearse a Django deploy on a production snapshot: migrate forward, back and forward again, and stop the pipeline on data loss or a broken way back.')
+    .version(VERSION, '-V, --version')
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(`rehearse: ${str.replace(/^error: /, '')}`) })
+    .addHelpText('after', EXIT_CODES);
+
+  program
+    .command('run')
+    .description('restore the snapshot into a throwaway PostgreSQL and rehearse the pending migrations')
+    .option('--project <dir>', 'the Django project: the folder holding manage.py', '.')
+    .option('--snapshot <file>', 'the production dump: pg_dump -Fc, -Fd, -Ft, plain .sql or .sql.gz (detected from content)')
+    .option('--python <path>', "the interpreter with Django and the project's dependencies (default: the project's .venv/venv, else python3)")
+    .option('--settings <module>', "Django settings module (default: whatever manage.py sets)")
+    .option('--report-dir <dir>', 'write report.json and the schema diffs there')
+    .option('--allow-loss <table[.column]>', 'loss on that table or column is expected (repeatable)', collect, [])
+    .option('--allow-irreversible <app.migration>', 'that migration may be irreversible (repeatable)', collect, [])
+    .option('--playbook <file>', 'run this playbook instead of the built-in playbooks/pre-deploy.yml')
+    .option('--pg-bin <dir>', 'PostgreSQL server binaries to use for the local sandbox')
+    .option('--keep', 'keep the sandbox up after the run (until Ctrl-C) to poke at it')
+    .addOption(new Option('--format <format>', 'stdout: a readable summary, or report.json').choices(['text', 'json']).default('text'))
+    .option('-q, --quiet', 'print only the verdict and the findings')
+    .option('-v, --verbose', "also print Django's own output")
+    .addHelpText('after', `
+Examples:
+  $ rehearse run --project . --snapshot prod.dump --report-dir reports
+  $ rehearse run --project app --snapshot prod.sql.gz --python .venv/bin/python --allow-loss crm_customer.phone
+  $ rehearse run --snapshot prod.dump --allow-irreversible blog.0009_purge_spam --format json > report.json
+${EXIT_CODES}`)
+    .action(async (flags: RunFlags) => onExit(await runCommand(flags)));
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  let code = 0;
+  const program = buildProgram((c) => (code = c));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      code = err.exitCode === 0 ? 0 : 2;
+    } else {
+      process.stderr.write(`rehearse: ${err instanceof Error ? err.message : String(err)}\n`);
+      code = 3;
+    }
+  }
+  process.exitCode = code;
+  // Everything is torn down by now; do not let a stray handle keep a pipeline waiting.
+  setTimeout(() => process.exit(code), 3000).unref();
+}

@@ -1,0 +1,39 @@
+// A playbook: the ordered phases of a rehearsal and its policy. `rehearse run`
+// is the built-in playbooks/pre-deploy.yml; teams script a rollback drill or a
+// stricter gate by writing their own.
+import { z } from 'zod';
+
+export const PHASES = ['forward', 'backward', 'reforward'] as const;
+export type Phase = (typeof PHASES)[number];
+
+const migrationRef = z.string().regex(/^[A-Za-z_][\w]*\.[\w]+$/, 'expected app.migration');
+const tableRef = z.string().regex(/^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*){0,2}$/, 'expected table or table.column');
+
+export const PlaybookSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    steps: z.array(z.enum(PHASES)).min(1),
+    policy: z
+      .object({
+        allowLoss: z.array(tableRef).default([]),
+        allowIrreversible: z.array(migrationRef).default([]),
+      })
+      .strict()
+      .default({ allowLoss: [], allowIrreversible: [] }),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    const order = p.steps.map((s) => PHASES.indexOf(s));
+    if (order.some((v, i) => i > 0 && v <= order[i - 1]!)) {
+      ctx.addIssue({ code: 'custom', path: ['steps'], message: 'steps run in the order forward, backward, reforward, each at most once' });
+    }
+    if (p.steps[0] !== 'forward') {
+      ctx.addIssue({ code: 'custom', path: ['steps'], message: 'the first step must be forward' });
+    }
+    if (p.steps.includes('reforward') && !p.steps.includes('backward')) {
+      ctx.addIssue({ code: 'custom', path: ['steps'], message: 'reforward needs backward' });
+    }
+  });
+
+export type Playbook = z.infer<typeof PlaybookSchema>;

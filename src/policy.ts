@@ -1,0 +1,32 @@
+// Policy turns drafts into findings: --allow-loss and --allow-irreversible (and a
+// playbook's policy) mark matching findings allowed. Allowed findings stay in the
+// report but no longer fail the gate.
+import type { Draft } from './checks/facts.js';
+import type { Finding } from './report/model.js';
+
+export interface Policy {
+  allowLoss: string[];
+  allowIrreversible: string[];
+}
+
+const LOSS_CODES = new Set(['DATA_LOSS_ROWS', 'DATA_LOSS_TABLE', 'DATA_LOSS_COLUMN', 'ROLLBACK_DATA_LOSS']);
+
+function lossAllowed(policy: Policy, d: Draft): boolean {
+  if (!LOSS_CODES.has(d.code) || !d.table) return false;
+  return policy.allowLoss.some((spec) => {
+    const parts = spec.split('.');
+    // TABLE, TABLE.COLUMN, or SCHEMA.TABLE.COLUMN
+    const [table, column] = parts.length === 3 ? [`${parts[0]}.${parts[1]}`, parts[2]] : [parts[0]!, parts[1]];
+    const sameTable = d.table === table || d.table === `public.${table}` || `public.${d.table}` === table;
+    if (!sameTable) return false;
+    return column === undefined || d.column === column;
+  });
+}
+
+export function applyPolicy(drafts: Draft[], policy: Policy): Array<Finding & { patch?: Draft['patch'] }> {
+  return drafts.map((d) => {
+    const allowed =
+      (d.code === 'IRREVERSIBLE' && policy.allowIrreversible.includes(`${d.app}.${d.migration}`)) || lossAllowed(policy, d);
+    return { ...d, allowed };
+  });
+}

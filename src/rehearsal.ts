@@ -1,0 +1,292 @@
+// Puts a playbook, a sandbox and a project together: restore the snapshot into a
+// template, clone it, run the pending migrations forward, back and forward again
+// through manage.py, watch the schema after every step, and turn what was seen
+// into findings and one verdict.
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { CHECKS } from './checks/index.js';
+import type { Facts } from './checks/facts.js';
+import type { Cleanup } from './cleanup.js';
+import { ident } from './db.js';
+import { keyOf, nodeMap, type MigrationKey, type NodeInfo } from './django/introspection.js';
+import { DjangoRunner, type ManageResult } from './django/runner.js';
+import { writeSettingsShim } from './django/shim.js';
+import { UsageError } from './errors.js';
+import { fingerprint, type Fingerprint } from './observe/fingerprint.js';
+import type { Playbook } from './playbook/schema.js';
+import { applyPolicy, type Policy } from './policy.js';
+import type { Finding, MigrationRecord, Report, StepError } from './report/model.js';
+import { verdictOf } from './report/model.js';
+import type { Progress } from './report/progress.js';
+import { identifiersIn } from './report/redact.js';
+import { LocalSandbox } from './sandbox/local.js';
+import type { Sandbox } from './sandbox/provider.js';
+import { detectSnapshot, type SnapshotInfo } from './snapshot/detect.js';
+import { assertRestorable, restoreSnapshot } from './snapshot/restore.js';
+import { VERSION } from './version.js';
+
+export const TEMPLATE_DB = 'rehearse_template';
+export const WORK_DB = 'rehearse_work';
+
+export interface RunOptions {
+  project: string;
+  snapshot: string;
+  python?: string;
+  settings?: string;
+  pgBin?: string;
+  playbook: Playbook;
+  policy: Policy;
+  /** Keep the sandbox up after the run, until interrupted. */
+  keep?: boolean;
+}
+
+export interface Prepared {
+  projectDir: string;
+  managePy: string;
+  python: string;
+  snapshot: SnapshotInfo;
+}
+
+/** Everything that can be checked before anything is started: bad input is exit 2. */
+export async function prepare(opts: RunOptions): Promise<Prepared> {
+  const projectDir = path.resolve(opts.project);
+  if (!existsSync(projectDir) || !statSync(projectDir).isDirectory()) {
+    throw new UsageError(`--project ${opts.project}: no such directory`);
+  }
+  const managePy = path.join(projectDir, 'manage.py');
+  if (!existsSync(managePy)) throw new UsageError(`--project ${opts.project}: no manage.py there`);
+  const python = resolvePython(opts.python, projectDir);
+  const snapshot = await detectSnapshot(opts.snapshot);
+  return { projectDir, managePy, python, snapshot };
+}
+
+function resolvePython(given: string | undefined, projectDir: string): string {
+  if (given) {
+    if (given.includes('/') && !existsSync(given)) throw new UsageError(`--python ${given}: no such file`);
+    return given.includes('/') ? path.resolve(given) : given;
+  }
+  for (const venv of ['.venv', 'venv']) {
+    const p = path.join(projectDir, venv, 'bin', 'python');
+    if (existsSync(p)) return p;
+  }
+  return 'python3';
+}
+
+function stepError(r: ManageResult): StepError {
+  const e = r.error ?? { type: 'Error', message: 'failed without an error message' };
+  return {
+    type: e.type,
+    message: e.message,
+    ...(e.sqlstate ? { sqlstate: e.sqlstate } : {}),
+    ...(e.table_name ? { table: e.table_name } : {}),
+    ...(e.column_name ? { column: e.column_name } : {}),
+  };
+}
+
+const IRREVERSIBLE_ERROR = /IrreversibleError|is not reversible|cannot reverse this operation/i;
+
+export type ReportFinding = Finding & { patch?: { name: string; text: string } };
+
+export async function rehearse(
+  opts: RunOptions,
+  prep: Prepared,
+  cleanup: Cleanup,
+  progress: Progress,
+  report: Report,
+): Promise<{ findings: ReportFinding[]; keepOpen?: () => Promise<void> }> {
+  const { snapshot } = prep;
+  report.snapshot = {
+    path: snapshot.path,
+    format: snapshot.format,
+    serverVersion: snapshot.serverVersion ?? null,
+    bytes: snapshot.bytes,
+  };
+
+  progress.phase('sandbox', 'starting a throwaway PostgreSQL');
+  const sandbox: Sandbox = await LocalSandbox.start(cleanup, opts.pgBin ? { pgBin: opts.pgBin } : {});
+  report.sandbox = { kind: sandbox.kind, serverVersion: sandbox.serverVersion };
+  assertRestorable(snapshot, sandbox);
+  progress.step(`PostgreSQL ${sandbox.serverVersion} (${sandbox.kind})`);
+  cleanup.throwIfInterrupted();
+
+  progress.phase('restore', `${snapshot.format} snapshot, ${formatBytes(snapshot.bytes)}` +
+    (snapshot.serverVersion ? `, dumped from PostgreSQL ${snapshot.serverVersion}` : ''));
+  await restoreSnapshot(snapshot, sandbox, TEMPLATE_DB);
+  cleanup.throwIfInterrupted();
+  await withAdmin(sandbox, (c) => c.query(`CREATE DATABASE ${ident(WORK_DB)} TEMPLATE ${ident(TEMPLATE_DB)}`));
+  progress.step(`restored into ${TEMPLATE_DB}, cloned to ${WORK_DB}`);
+
+  const work = new pg.Client({ ...sandbox.conn(WORK_DB), application_name: 'rehearse-observer' });
+  await work.connect();
+  cleanup.add('observer connection', () => work.end().catch(() => {}));
+  const observe = (): Promise<Fingerprint> => fingerprint(work);
+
+  progress.phase('django', `loading ${path.relative(process.cwd(), prep.managePy) || prep.managePy}`);
+  const shimDir = mkdtempSync(path.join(os.tmpdir(), 'rehearse-django-'));
+  cleanup.add('settings shim', async () => rmSync(shimDir, { recursive: true, force: true }));
+  writeSettingsShim(shimDir, sandbox.conn(WORK_DB));
+  const runner = await DjangoRunner.start({
+    python: prep.python,
+    managePy: prep.managePy,
+    shimDir,
+    ...(opts.settings ? { settings: opts.settings } : {}),
+    cleanup,
+    onLog: (t) => progress.django(t),
+  });
+  const intro = await runner.introspect();
+  report.django = { version: intro.djangoVersion, ...(opts.settings ? { settings: opts.settings } : {}) };
+  report.plan = intro.plan.map(([app, migration]) => ({ app, migration }));
+  progress.step(`Django ${intro.djangoVersion}; ${intro.plan.length} pending migration(s)` +
+    (intro.plan.length ? `: ${intro.plan.map(([a, n]) => keyOf(a, n)).join(', ')}` : ''));
+  cleanup.throwIfInterrupted();
+
+  progress.phase('baseline', 'reading the snapshot\'s schema');
+  const baseline = await observe();
+
+  const migrations: MigrationRecord[] = intro.plan.map(([app, migration]) => ({
+    app,
+    migration,
+    forward: { status: 'not-run' },
+    backward: { status: 'not-run' },
+    reforward: { status: 'not-run' },
+  }));
+  report.migrations = migrations;
+  const schema: Facts['schema'] = { baseline, forward: [], backward: [] };
+  let appliedAfterBackward: MigrationKey[] | undefined;
+
+  const blocked = Object.keys(intro.conflicts).length > 0 || intro.inconsistent.length > 0;
+  if (blocked) {
+    progress.phase('forward', 'skipped: Django refuses to migrate this history (see findings)');
+  } else if (opts.playbook.steps.includes('forward')) {
+    progress.phase('forward', `${migrations.length} migration(s)`);
+    for (const [i, m] of migrations.entries()) {
+      cleanup.throwIfInterrupted();
+      const r = await runner.migrate(m.app, m.migration);
+      if (!r.ok) {
+        m.forward = { status: 'failed', ms: r.ms, error: stepError(r) };
+        progress.step(`✗ ${m.app}.${m.migration} failed (${r.ms} ms)`);
+        break;
+      }
+      m.forward = { status: 'applied', ms: r.ms };
+      schema.forward[i] = await observe();
+      progress.step(`✓ ${m.app}.${m.migration} (${r.ms} ms)`);
+    }
+  }
+
+  const applied = migrations.map((m, i) => [m, i] as const).filter(([m]) => m.forward.status === 'applied');
+  if (opts.playbook.steps.includes('backward') && applied.length > 0) {
+    progress.phase('backward', 'to the snapshot\'s recorded state');
+    const nodes = nodeMap(intro);
+    let complete = true;
+    for (const [m, i] of [...applied].reverse()) {
+      cleanup.throwIfInterrupted();
+      const target = unapplyTarget(nodes, m.app, m.migration);
+      const r = await runner.migrate(m.app, target);
+      if (r.ok) {
+        m.backward = { status: 'reverted', ms: r.ms };
+        schema.backward[i] = await observe();
+        progress.step(`↩ ${m.app}.${m.migration} (${r.ms} ms)`);
+        continue;
+      }
+      const err = stepError(r);
+      const irreversible = IRREVERSIBLE_ERROR.test(`${err.type} ${err.message}`);
+      m.backward = { status: irreversible ? 'irreversible' : 'failed', ms: r.ms, error: err };
+      progress.step(`✗ ${m.app}.${m.migration} ${irreversible ? 'is irreversible' : 'failed to reverse'}`);
+      complete = false;
+      break;
+    }
+    if (complete) appliedAfterBackward = await runner.appliedRows();
+  }
+
+  const reverted = migrations.map((m, i) => [m, i] as const).filter(([m]) => m.backward.status === 'reverted');
+  if (opts.playbook.steps.includes('reforward') && reverted.length > 0) {
+    progress.phase('reforward', `${reverted.length} migration(s) again`);
+    let complete = true;
+    for (const [m] of reverted) {
+      cleanup.throwIfInterrupted();
+      const r = await runner.migrate(m.app, m.migration);
+      if (!r.ok) {
+        m.reforward = { status: 'failed', ms: r.ms, error: stepError(r) };
+        progress.step(`✗ ${m.app}.${m.migration} failed again`);
+        complete = false;
+        break;
+      }
+      m.reforward = { status: 'applied', ms: r.ms };
+      progress.step(`✓ ${m.app}.${m.migration} (${r.ms} ms)`);
+    }
+    if (complete) schema.reforward = await observe();
+  }
+
+  progress.phase('checks');
+  const identifiers = identifiersIn([
+    ...baseline.lines,
+    ...schema.forward.flatMap((f) => f?.lines ?? []),
+    ...intro.nodes.map((n) => `${n.app} ${n.name}`),
+    ...migrations.flatMap((m) => [m.forward.error, m.backward.error, m.reforward.error])
+      .flatMap((e) => (e ? [e.table ?? '', e.column ?? ''] : [])),
+  ]);
+  const facts: Facts = { projectDir: prep.projectDir, intro, migrations, schema, identifiers,
+    ...(appliedAfterBackward ? { appliedAfterBackward } : {}) };
+  const drafts = CHECKS.flatMap((c) => c.run(facts));
+  const findings = applyPolicy(drafts, opts.policy);
+
+  return { findings, ...(opts.keep ? { keepOpen: () => holdOpen(sandbox, cleanup, progress) } : {}) };
+}
+
+/** The target that unapplies exactly APP.NAME: its parent in the same app, or zero. */
+function unapplyTarget(nodes: Map<string, NodeInfo>, app: string, name: string): string {
+  const node = nodes.get(keyOf(app, name));
+  const inApp = (node?.parents ?? []).filter(([a]) => a === app).map(([, n]) => n).sort();
+  return inApp.at(-1) ?? 'zero';
+}
+
+async function withAdmin<T>(sandbox: Sandbox, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ ...sandbox.conn('postgres'), application_name: 'rehearse' });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
+async function holdOpen(sandbox: Sandbox, cleanup: Cleanup, progress: Progress): Promise<void> {
+  const c = sandbox.conn(WORK_DB);
+  progress.phase('keep', `the sandbox stays up: psql "postgresql://${c.user}@${c.host}:${c.port}/${WORK_DB}" ` +
+    `(the untouched snapshot is ${TEMPLATE_DB}); press Ctrl-C to tear it down`);
+  if (cleanup.interrupted) return;
+  await new Promise<void>((resolve) => cleanup.onInterrupt(() => resolve()));
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
+}
+
+export function newReport(): Report {
+  return {
+    schemaVersion: 1,
+    tool: { name: 'rehearse', version: VERSION },
+    verdict: 'error',
+    exitCode: 3,
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    plan: [],
+    migrations: [],
+    tables: [],
+    findings: [],
+  };
+}
+
+export function settle(report: Report, findings: Finding[]): void {
+  report.findings = findings;
+  Object.assign(report, verdictOf(findings));
+}

@@ -1,0 +1,94 @@
+// The report: what report.json holds (schemaVersion 1, see CONTRACT.md), and
+// the shape every renderer reads.
+import type { SnapshotFormat } from '../snapshot/detect.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export type FindingCode =
+  | 'HISTORY_GHOST'
+  | 'HISTORY_INCONSISTENT'
+  | 'CONFLICTING_LEAVES'
+  | 'STRAY_MIGRATION_FILE'
+  | 'MIGRATION_FAILED'
+  | 'DATA_LOSS_ROWS'
+  | 'DATA_LOSS_TABLE'
+  | 'DATA_LOSS_COLUMN'
+  | 'IRREVERSIBLE'
+  | 'ROLLBACK_FAILED'
+  | 'ROLLBACK_SCHEMA_MISMATCH'
+  | 'ROLLBACK_DATA_LOSS'
+  | 'REFORWARD_FAILED'
+  | 'LOCK_RISK'
+  | 'INVARIANT_FAILED';
+
+export interface Finding {
+  code: FindingCode;
+  severity: Severity;
+  app?: string;
+  migration?: string;
+  table?: string;
+  column?: string;
+  lost?: number;
+  allowed: boolean;
+  message: string;
+  /** What to do about it. */
+  hint?: string;
+  /** Report-dir relative path of an attached diff. */
+  diff?: string;
+  details?: Record<string, unknown>;
+}
+
+export type ForwardStatus = 'applied' | 'failed' | 'not-run';
+export type BackwardStatus = 'reverted' | 'irreversible' | 'failed' | 'not-run';
+
+export interface StepError {
+  type: string;
+  message: string;
+  sqlstate?: string;
+  /** From PostgreSQL's diagnostics: names, never values. */
+  table?: string;
+  column?: string;
+}
+
+export interface MigrationRecord {
+  app: string;
+  migration: string;
+  forward: { status: ForwardStatus; ms?: number; error?: StepError };
+  backward: { status: BackwardStatus; ms?: number; error?: StepError };
+  reforward: { status: ForwardStatus; ms?: number; error?: StepError };
+}
+
+export interface TableCounts {
+  table: string;
+  rowsBefore: number | null;
+  rowsAfterForward: number | null;
+  rowsAfterBackward: number | null;
+}
+
+export type Verdict = 'pass' | 'fail' | 'error';
+
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: 'rehearse'; version: string };
+  verdict: Verdict;
+  exitCode: number;
+  /** Set when verdict is "error": why the rehearsal could not run. */
+  error?: string;
+  startedAt: string;
+  durationMs: number;
+  snapshot?: { path: string; format: SnapshotFormat; serverVersion: string | null; bytes: number };
+  sandbox?: { kind: string; serverVersion: string };
+  django?: { version: string; settings?: string };
+  plan: Array<{ app: string; migration: string }>;
+  migrations: MigrationRecord[];
+  tables: TableCounts[];
+  findings: Finding[];
+}
+
+export function blocking(f: Finding): boolean {
+  return f.severity === 'error' && !f.allowed;
+}
+
+export function verdictOf(findings: Finding[]): { verdict: Verdict; exitCode: number } {
+  return findings.some(blocking) ? { verdict: 'fail', exitCode: 1 } : { verdict: 'pass', exitCode: 0 };
+}

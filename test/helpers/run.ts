@@ -1,0 +1,44 @@
+// Runs the real CLI (bin/rehearse, built dist/) the way a pipeline would, in a
+// private TMPDIR so that the test can prove nothing was left behind.
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import type { Report } from '../../src/report/model.js';
+import { BIN, PYTHON } from './paths.js';
+
+export interface CliRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  report: Report | undefined;
+  reportDir: string;
+  /** Entries left in the run's TMPDIR, and postgres processes started there. */
+  leftovers: string[];
+}
+
+export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'rehearse-test-run-'));
+  chmodSync(work, 0o755); // the sandbox runs as the postgres user when the tests run as root
+  const tmp = path.join(work, 'tmp');
+  const reportDir = path.join(work, 'reports');
+  await execa('mkdir', ['-m', '1777', tmp]);
+  const r = await execa(BIN, args.map((a) => a.replace('{reports}', reportDir)), {
+    reject: false,
+    env: { TMPDIR: tmp, CI: 'true', ...env },
+  });
+  const reportFile = path.join(reportDir, 'report.json');
+  const report = existsSync(reportFile) ? (JSON.parse(readFileSync(reportFile, 'utf8')) as Report) : undefined;
+  const leftovers = [...readdirSync(tmp), ...(await postgresUnder(tmp))];
+  rmSync(work, { recursive: true, force: true });
+  return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr, report, reportDir, leftovers };
+}
+
+export async function postgresUnder(dir: string): Promise<string[]> {
+  const r = await execa('pgrep', ['-af', `postgres.*${dir}`], { reject: false });
+  return r.stdout.split('\n').filter((l) => l.trim() && !l.includes('pgrep'));
+}
+
+export function rehearseArgs(project: string, snapshot: string, extra: string[] = []): string[] {
+  return ['run', '--project', project, '--snapshot', snapshot, '--python', PYTHON, '--report-dir', '{reports}', ...extra];
+}
