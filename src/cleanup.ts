@@ -7,17 +7,28 @@ type Teardown = { name: string; fn: () => Promise<void> };
 
 export class Cleanup {
   private stack: Teardown[] = [];
-  private running: Promise<void> | undefined;
+  private closed = false;
+  private draining: Promise<void> = Promise.resolve();
   private interruptedBy: NodeJS.Signals | undefined;
   private readonly waiters = new Set<(s: NodeJS.Signals) => void>();
+  private readonly errors: string[] = [];
 
-  /** Register a teardown; they run last-in first-out. Returns an unregister function. */
+  /**
+   * Register a teardown; they run last-in first-out. Registered after teardown has
+   * begun (a resource that finished starting during an interrupt), it runs at once.
+   */
   add(name: string, fn: () => Promise<void>): () => void {
     const entry = { name, fn };
     this.stack.push(entry);
+    if (this.closed) void this.run();
     return () => {
       this.stack = this.stack.filter((e) => e !== entry);
     };
+  }
+
+  /** How many teardowns are still registered. */
+  get pending(): number {
+    return this.stack.length;
   }
 
   get interrupted(): NodeJS.Signals | undefined {
@@ -29,35 +40,33 @@ export class Cleanup {
     if (this.interruptedBy) throw new InterruptedError(this.interruptedBy);
   }
 
-  /** Resolves never unless interrupted; lets long awaits race a signal. */
+  /** Call `cb` when a signal arrives. Returns an unsubscribe function. */
   onInterrupt(cb: (s: NodeJS.Signals) => void): () => void {
     this.waiters.add(cb);
     return () => this.waiters.delete(cb);
   }
 
-  /** Run every teardown once, collecting (not throwing) their errors. */
-  async run(): Promise<string[]> {
-    if (!this.running) {
-      this.running = (async () => {
-        while (this.stack.length > 0) {
-          const entry = this.stack.pop()!;
-          try {
-            await entry.fn();
-          } catch (err) {
-            this.errors.push(`${entry.name}: ${err instanceof Error ? err.message : String(err)}`);
-          }
+  /** Run every registered teardown once, collecting (not throwing) their errors. */
+  run(): Promise<string[]> {
+    this.closed = true;
+    this.draining = this.draining.then(async () => {
+      while (this.stack.length > 0) {
+        const entry = this.stack.pop()!;
+        try {
+          await entry.fn();
+        } catch (err) {
+          this.errors.push(`${entry.name}: ${err instanceof Error ? err.message : String(err)}`);
         }
-      })();
-    }
-    await this.running;
-    return this.errors;
+      }
+    });
+    return this.draining.then(() => this.errors);
   }
-  private readonly errors: string[] = [];
 
   /**
    * Install SIGINT/SIGTERM/SIGHUP handlers. A signal marks the run interrupted and
-   * wakes whatever is waiting; the run's own finally path then tears down. A second
-   * signal tears down at once and exits.
+   * tears down at once: whatever the run was waiting on (a 20-minute migration, a
+   * restore) fails, and the run's own error path reports the interrupt. A second
+   * signal exits without waiting any longer.
    */
   installSignalHandlers(): () => void {
     const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -68,6 +77,8 @@ export class Cleanup {
       }
       this.interruptedBy = signal;
       for (const w of this.waiters) w(signal);
+      // --keep waits for a signal to end the run: its waiter tears down on the normal path.
+      if (this.waiters.size === 0) void this.run();
     };
     for (const s of signals) process.on(s, handler);
     return () => {

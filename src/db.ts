@@ -4,6 +4,7 @@ import type { ConnInfo } from './sandbox/provider.js';
 
 export async function withClient<T>(conn: ConnInfo, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ ...conn, application_name: 'rehearse', connectionTimeoutMillis: 10_000 });
+  client.on('error', () => {}); // surfaces on the pending query instead
   await client.connect();
   try {
     return await fn(client);

@@ -9,7 +9,7 @@ import pg from 'pg';
 import { CHECKS } from './checks/index.js';
 import type { Facts } from './checks/facts.js';
 import type { Cleanup } from './cleanup.js';
-import { ident } from './db.js';
+import { ident, withClient } from './db.js';
 import { keyOf, nodeMap, type MigrationKey, type NodeInfo } from './django/introspection.js';
 import { DjangoRunner, type ManageResult } from './django/runner.js';
 import { writeSettingsShim } from './django/shim.js';
@@ -111,23 +111,13 @@ export async function rehearse(
   progress.step(`PostgreSQL ${sandbox.serverVersion} (${sandbox.kind})`);
   cleanup.throwIfInterrupted();
 
-  progress.phase('restore', `${snapshot.format} snapshot, ${formatBytes(snapshot.bytes)}` +
-    (snapshot.serverVersion ? `, dumped from PostgreSQL ${snapshot.serverVersion}` : ''));
-  await restoreSnapshot(snapshot, sandbox, TEMPLATE_DB);
-  cleanup.throwIfInterrupted();
-  await withAdmin(sandbox, (c) => c.query(`CREATE DATABASE ${ident(WORK_DB)} TEMPLATE ${ident(TEMPLATE_DB)}`));
-  progress.step(`restored into ${TEMPLATE_DB}, cloned to ${WORK_DB}`);
-
-  const work = new pg.Client({ ...sandbox.conn(WORK_DB), application_name: 'rehearse-observer' });
-  await work.connect();
-  cleanup.add('observer connection', () => work.end().catch(() => {}));
-  const observe = (): Promise<Fingerprint> => fingerprint(work);
-
-  progress.phase('django', `loading ${path.relative(process.cwd(), prep.managePy) || prep.managePy}`);
+  // Django loads (settings, apps) while the snapshot restores: a broken project
+  // fails fast, and a sound one costs no extra wall time. It touches the
+  // database only when asked to introspect, after the clone exists.
   const shimDir = mkdtempSync(path.join(os.tmpdir(), 'rehearse-django-'));
   cleanup.add('settings shim', async () => rmSync(shimDir, { recursive: true, force: true }));
   writeSettingsShim(shimDir, sandbox.conn(WORK_DB));
-  const runner = await DjangoRunner.start({
+  const starting = DjangoRunner.start({
     python: prep.python,
     managePy: prep.managePy,
     shimDir,
@@ -135,6 +125,26 @@ export async function rehearse(
     cleanup,
     onLog: (t) => progress.django(t),
   });
+  starting.catch(() => {}); // observed below; a restore error must not leave it unhandled
+
+  progress.phase('restore', `${snapshot.format} snapshot, ${formatBytes(snapshot.bytes)}` +
+    (snapshot.serverVersion ? `, dumped from PostgreSQL ${snapshot.serverVersion}` : ''));
+  const restored = restoreSnapshot(snapshot, sandbox, TEMPLATE_DB);
+  restored.catch(() => {});
+  // Whichever fails first is the error to report.
+  const [runner] = await Promise.all([starting, restored]);
+  cleanup.throwIfInterrupted();
+  await withClient(sandbox.conn('postgres'), (c) => c.query(`CREATE DATABASE ${ident(WORK_DB)} TEMPLATE ${ident(TEMPLATE_DB)}`));
+  progress.step(`restored into ${TEMPLATE_DB}, cloned to ${WORK_DB}`);
+
+  const work = new pg.Client({ ...sandbox.conn(WORK_DB), application_name: 'rehearse-observer' });
+  // A server going away (an interrupt) must surface on the next query, not crash the process.
+  work.on('error', () => {});
+  await work.connect();
+  cleanup.add('observer connection', () => work.end().catch(() => {}));
+  const observe = (): Promise<Fingerprint> => fingerprint(work);
+
+  progress.phase('django', `introspecting ${path.relative(process.cwd(), prep.managePy) || prep.managePy}`);
   const intro = await runner.introspect();
   report.django = { version: intro.djangoVersion, ...(opts.settings ? { settings: opts.settings } : {}) };
   report.plan = intro.plan.map(([app, migration]) => ({ app, migration }));
@@ -240,16 +250,6 @@ function unapplyTarget(nodes: Map<string, NodeInfo>, app: string, name: string):
   const node = nodes.get(keyOf(app, name));
   const inApp = (node?.parents ?? []).filter(([a]) => a === app).map(([, n]) => n).sort();
   return inApp.at(-1) ?? 'zero';
-}
-
-async function withAdmin<T>(sandbox: Sandbox, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ ...sandbox.conn('postgres'), application_name: 'rehearse' });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end().catch(() => {});
-  }
 }
 
 async function holdOpen(sandbox: Sandbox, cleanup: Cleanup, progress: Progress): Promise<void> {

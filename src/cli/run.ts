@@ -87,7 +87,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
 }
 
 async function teardown(cleanup: Cleanup, progress: { phase(n: string, d?: string): void }): Promise<void> {
-  progress.phase('teardown');
+  if (cleanup.pending > 0) progress.phase('teardown');
   const errors = await cleanup.run();
   for (const e of errors) process.stderr.write(`rehearse: teardown: ${e}\n`);
 }

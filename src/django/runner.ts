@@ -69,7 +69,8 @@ export class DjangoRunner {
     if (opts.settings) env.REHEARSE_ORIGINAL_SETTINGS = opts.settings;
     const proc = spawnRunner(opts.python, opts.managePy, env);
     const runner = new DjangoRunner(proc);
-    opts.cleanup.add('django runner', () => runner.stop());
+    // On an interrupt there is no point waiting for a migration to finish.
+    opts.cleanup.add('django runner', () => runner.stop(opts.cleanup.interrupted ? 0 : 5000));
     const fd3 = proc.stdio[3] as Readable;
     createInterface({ input: fd3 }).on('line', (line) => {
       const w = runner.waiting.shift();
@@ -134,12 +135,13 @@ export class DjangoRunner {
     return this.request<ManageResult>({ cmd: 'manage', argv: ['migrate', app, target, '--noinput'] });
   }
 
-  async stop(): Promise<void> {
+  /** Ask the runner to exit; kill it if it has not within `graceMs`. */
+  async stop(graceMs = 5000): Promise<void> {
     if (this.exited) return;
     this.proc.stdin?.end(JSON.stringify({ cmd: 'exit' }) + '\n');
     const done = await Promise.race([
       this.proc.then(() => true),
-      new Promise<boolean>((r) => setTimeout(() => r(false), 5000).unref()),
+      new Promise<boolean>((r) => setTimeout(() => r(false), graceMs).unref()),
     ]);
     if (!done) {
       this.proc.kill('SIGKILL');

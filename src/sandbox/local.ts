@@ -161,6 +161,7 @@ export class LocalSandbox implements Sandbox {
         throw new CannotRehearseError(`the sandbox PostgreSQL did not start: ${lastLines(log, 2) || 'no log'}`);
       }
       const client = new pg.Client({ ...this.conn('postgres'), connectionTimeoutMillis: 1000 });
+      client.on('error', () => {});
       try {
         await client.connect();
         await client.end();

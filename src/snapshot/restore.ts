@@ -48,6 +48,7 @@ async function restoreArchive(
     reject: false,
     stdin: 'ignore',
   });
+  if (r.signal) throw new CannotRehearseError(`restore failed: pg_restore crashed (${r.signal}): the snapshot is corrupt`);
   if (r.exitCode !== 0) throw new CannotRehearseError(`restore failed: ${firstError(r.stderr, 'pg_restore')}`);
 }
 

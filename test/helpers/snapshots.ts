@@ -50,6 +50,18 @@ export async function buildSnapshots(): Promise<void> {
     await dump('base', ['-Fp', '-f', path.join(SNAPSHOTS, 'base.sql')]);
     await execa('sh', ['-c', `gzip -c '${path.join(SNAPSHOTS, 'base.sql')}' > '${path.join(SNAPSHOTS, 'base.sql.gz')}'`]);
 
+    // Production roles own the tables and hold grants; the sandbox has none of them.
+    await admin.query('CREATE DATABASE roles TEMPLATE base');
+    await admin.query('CREATE ROLE shop_prod');
+    await admin.query('CREATE ROLE analytics');
+    const roles = new pg.Client(box.conn('roles'));
+    await roles.connect();
+    await roles.query(`ALTER TABLE shop_customer OWNER TO shop_prod; ALTER TABLE shop_order OWNER TO shop_prod;
+      GRANT SELECT ON shop_order TO analytics; REVOKE ALL ON shop_customer FROM PUBLIC`);
+    await roles.end();
+    await dump('roles', ['-Fc', '-f', path.join(SNAPSHOTS, 'roles.dump')]);
+    await dump('roles', ['-Fp', '-f', path.join(SNAPSHOTS, 'roles.sql')]);
+
     for (const scenario of readdirSync(path.join(FIXTURES, 'scenarios'))) {
       const history = path.join(FIXTURES, 'scenarios', scenario, 'history.sql');
       if (!existsSync(history)) continue;

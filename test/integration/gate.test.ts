@@ -153,4 +153,11 @@ describe('rehearse run: the gate', () => {
     expect(f!.message).toContain('city');
     expect(codes(r)).toEqual(['ROLLBACK_SCHEMA_MISMATCH']);
   });
+
+  it('follows a playbook: the rollback drill reverses without re-applying', async () => {
+    const r = await rehearseScenario('additive', ['--playbook', `${process.cwd()}/playbooks/rollback-drill.yml`]);
+    expect(r.exitCode).toBe(0);
+    const m = r.report!.migrations[0]!;
+    expect([m.forward.status, m.backward.status, m.reforward.status]).toEqual(['applied', 'reverted', 'not-run']);
+  });
 });
