@@ -14,6 +14,7 @@ import { keyOf, nodeMap, type MigrationKey, type NodeInfo } from './django/intro
 import { DjangoRunner, type ManageResult } from './django/runner.js';
 import { writeSettingsShim } from './django/shim.js';
 import { UsageError } from './errors.js';
+import { DataWatch } from './observe/data-watch.js';
 import { fingerprint, type Fingerprint } from './observe/fingerprint.js';
 import type { Playbook } from './playbook/schema.js';
 import { applyPolicy, type Policy } from './policy.js';
@@ -152,8 +153,11 @@ export async function rehearse(
     (intro.plan.length ? `: ${intro.plan.map(([a, n]) => keyOf(a, n)).join(', ')}` : ''));
   cleanup.throwIfInterrupted();
 
-  progress.phase('baseline', 'reading the snapshot\'s schema');
+  progress.phase('baseline', 'reading the snapshot\'s schema and table identities');
   const baseline = await observe();
+  const data = new DataWatch(work, sandbox.conn(WORK_DB), sandbox.conn(TEMPLATE_DB));
+  cleanup.add('data watch', () => data.close());
+  await data.start();
 
   const migrations: MigrationRecord[] = intro.plan.map(([app, migration]) => ({
     app,
@@ -174,6 +178,8 @@ export async function rehearse(
     for (const [i, m] of migrations.entries()) {
       cleanup.throwIfInterrupted();
       const r = await runner.migrate(m.app, m.migration);
+      // Observed even when it failed: a non-atomic migration can lose data and then raise.
+      await data.afterForwardStep(i);
       if (!r.ok) {
         m.forward = { status: 'failed', ms: r.ms, error: stepError(r) };
         progress.step(`✗ ${m.app}.${m.migration} failed (${r.ms} ms)`);
@@ -183,6 +189,7 @@ export async function rehearse(
       schema.forward[i] = await observe();
       progress.step(`✓ ${m.app}.${m.migration} (${r.ms} ms)`);
     }
+    data.afterForward();
   }
 
   const applied = migrations.map((m, i) => [m, i] as const).filter(([m]) => m.forward.status === 'applied');
@@ -194,6 +201,7 @@ export async function rehearse(
       cleanup.throwIfInterrupted();
       const target = unapplyTarget(nodes, m.app, m.migration);
       const r = await runner.migrate(m.app, target);
+      await data.afterBackwardStep(i);
       if (r.ok) {
         m.backward = { status: 'reverted', ms: r.ms };
         schema.backward[i] = await observe();
@@ -207,7 +215,11 @@ export async function rehearse(
       complete = false;
       break;
     }
-    if (complete) appliedAfterBackward = await runner.appliedRows();
+    if (complete) {
+      appliedAfterBackward = await runner.appliedRows();
+      progress.step('comparing the data with the snapshot');
+      await data.afterBackward();
+    }
   }
 
   const reverted = migrations.map((m, i) => [m, i] as const).filter(([m]) => m.backward.status === 'reverted');
@@ -237,7 +249,9 @@ export async function rehearse(
     ...migrations.flatMap((m) => [m.forward.error, m.backward.error, m.reforward.error])
       .flatMap((e) => (e ? [e.table ?? '', e.column ?? ''] : [])),
   ]);
-  const facts: Facts = { projectDir: prep.projectDir, intro, migrations, schema, identifiers,
+  const dataFacts = await data.finish();
+  report.tables = dataFacts.tables;
+  const facts: Facts = { projectDir: prep.projectDir, intro, migrations, schema, identifiers, data: dataFacts,
     ...(appliedAfterBackward ? { appliedAfterBackward } : {}) };
   const drafts = CHECKS.flatMap((c) => c.run(facts));
   const findings = applyPolicy(drafts, opts.policy);

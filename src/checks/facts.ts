@@ -1,6 +1,7 @@
 // What the rehearsal saw, handed to every check. Checks are pure functions of
 // these facts: they never touch the database or Django themselves.
 import type { Introspection, MigrationKey } from '../django/introspection.js';
+import type { DataFacts } from '../observe/data-watch.js';
 import type { Fingerprint } from '../observe/fingerprint.js';
 import type { Finding, MigrationRecord } from '../report/model.js';
 
@@ -20,6 +21,8 @@ export interface Facts {
   };
   /** django_migrations rows after the backward run, if it ran to the end. */
   appliedAfterBackward?: MigrationKey[];
+  /** Exact data losses, forward and after the rollback (see observe/data-watch.ts). */
+  data: DataFacts;
   /** Identifiers that may appear in messages (see report/redact.ts). */
   identifiers: ReadonlySet<string>;
 }

@@ -7,6 +7,10 @@ import { strayMigrationFile } from './stray-migration-file.js';
 import { migrationFailed } from './migration-failed.js';
 import { irreversible } from './irreversible.js';
 import { rollbackFailed } from './rollback-failed.js';
+import { dataLossRows } from './data-loss-rows.js';
+import { dataLossTable } from './data-loss-table.js';
+import { dataLossColumn } from './data-loss-column.js';
+import { rollbackDataLoss } from './rollback-data-loss.js';
 import { rollbackSchemaMismatch } from './rollback-schema-mismatch.js';
 import { reforwardFailed } from './reforward-failed.js';
 
@@ -16,8 +20,12 @@ export const CHECKS: readonly Check[] = [
   conflictingLeaves,
   strayMigrationFile,
   migrationFailed,
+  dataLossTable,
+  dataLossRows,
+  dataLossColumn,
   irreversible,
   rollbackFailed,
   rollbackSchemaMismatch,
+  rollbackDataLoss,
   reforwardFailed,
 ];

@@ -1,0 +1,67 @@
+// Tables and columns by identity, not by name: relations by OID, columns by
+// attnum. A RenameModel keeps its OID and a RenameField its attnum, so a rename
+// is never mistaken for a drop plus a create. Also the cheap signals that prove a
+// table untouched: its relfilenode (changes on any rewrite or TRUNCATE) and its
+// pg_stat_user_tables tuple counters.
+import type pg from 'pg';
+
+export interface ColumnInfo {
+  attnum: number;
+  name: string;
+  type: string;
+}
+
+export interface TableInfo {
+  oid: number;
+  schema: string;
+  name: string;
+  filenode: number;
+  /** Primary key columns, by attnum. Empty if the table has none. */
+  pk: number[];
+  columns: Map<number, ColumnInfo>;
+}
+
+export interface TupleStats {
+  ins: number;
+  upd: number;
+  del: number;
+}
+
+const USER_NS = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'`;
+
+export async function readTables(client: pg.Client): Promise<Map<number, TableInfo>> {
+  const rels = await client.query<{ oid: string; schema: string; name: string; filenode: string; pk: number[] | null }>(`
+    SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, c.relfilenode::int8 AS filenode,
+           (SELECT array_agg(k::int ORDER BY ord) FROM unnest(i.indkey) WITH ORDINALITY AS u(k, ord)) AS pk
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN pg_index i ON i.indrelid = c.oid AND i.indisprimary
+    WHERE c.relkind = 'r' AND ${USER_NS}`);
+  const tables = new Map<number, TableInfo>();
+  for (const r of rels.rows) {
+    tables.set(Number(r.oid), {
+      oid: Number(r.oid), schema: r.schema, name: r.name, filenode: Number(r.filenode),
+      pk: r.pk ?? [], columns: new Map(),
+    });
+  }
+  const cols = await client.query<{ rel: string; attnum: number; name: string; type: string }>(`
+    SELECT a.attrelid::int8 AS rel, a.attnum::int AS attnum, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
+    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind = 'r' AND ${USER_NS}`);
+  for (const c of cols.rows) tables.get(Number(c.rel))?.columns.set(c.attnum, { attnum: c.attnum, name: c.name, type: c.type });
+  return tables;
+}
+
+export async function readStats(client: pg.Client): Promise<Map<number, TupleStats>> {
+  const r = await client.query<{ relid: string; ins: string; upd: string; del: string }>(
+    'SELECT relid::int8 AS relid, n_tup_ins AS ins, n_tup_upd AS upd, n_tup_del AS del FROM pg_stat_user_tables',
+  );
+  return new Map(r.rows.map((s) => [Number(s.relid), { ins: Number(s.ins), upd: Number(s.upd), del: Number(s.del) }]));
+}
+
+export function qualified(t: { schema: string; name: string }): string {
+  return `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
+}
+
+export function quoteIdent(s: string): string {
+  return '"' + s.replace(/"/g, '""') + '"';
+}
