@@ -6,6 +6,8 @@ import path from 'node:path';
 import { execa } from 'execa';
 import type { Report } from '../../src/report/model.js';
 import { BIN, PYTHON } from './paths.js';
+import { makeProject } from './project.js';
+import { snapshotFor } from './snapshots.js';
 
 export interface CliRun {
   exitCode: number;
@@ -41,4 +43,21 @@ export async function postgresUnder(dir: string): Promise<string[]> {
 
 export function rehearseArgs(project: string, snapshot: string, extra: string[] = []): string[] {
   return ['run', '--project', project, '--snapshot', snapshot, '--python', PYTHON, '--report-dir', '{reports}', ...extra];
+}
+
+/**
+ * Rehearse a scenario (base project + overlay) on its snapshot, and assert that
+ * nothing outlived the run. Projects are removed by `cleanupProjects`.
+ */
+const projects: string[] = [];
+export async function rehearseScenario(scenario: string, extra: string[] = []): Promise<CliRun> {
+  const project = makeProject(scenario);
+  projects.push(project);
+  const r = await runCli(rehearseArgs(project, snapshotFor(scenario), extra));
+  if (r.leftovers.length) throw new Error(`left behind after ${scenario}: ${r.leftovers.join(', ')}`);
+  return r;
+}
+
+export function cleanupProjects(): void {
+  for (const p of projects.splice(0)) rmSync(p, { recursive: true, force: true });
 }

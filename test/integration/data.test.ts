@@ -1,23 +1,11 @@
 // Data preservation, measured exactly on the snapshot: every count here follows
 // from test/fixtures/base/seed.sql (500 customers, every 10th without a phone;
 // 2000 orders, 4 per customer) and the scenario's history.sql.
-import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/report/model.js';
-import { makeProject } from '../helpers/project.js';
-import { snapshotFor } from '../helpers/snapshots.js';
-import { rehearseArgs, runCli, type CliRun } from '../helpers/run.js';
+import { cleanupProjects, rehearseScenario, type CliRun } from '../helpers/run.js';
 
-const projects: string[] = [];
-afterAll(() => projects.forEach((p) => rmSync(p, { recursive: true, force: true })));
-
-async function rehearseScenario(scenario: string, extra: string[] = []): Promise<CliRun> {
-  const project = makeProject(scenario);
-  projects.push(project);
-  const r = await runCli(rehearseArgs(project, snapshotFor(scenario), extra));
-  expect(r.leftovers).toEqual([]);
-  return r;
-}
+afterAll(cleanupProjects);
 
 const losses = (r: CliRun): Array<Partial<Finding>> =>
   (r.report?.findings ?? [])

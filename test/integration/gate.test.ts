@@ -1,23 +1,11 @@
 // The core gate, end to end: the real CLI, a real PostgreSQL sandbox, real Django,
 // real dumps. One scenario per finding code; each test would fail if its check
 // were removed, because it asserts the exact code, app and migration.
-import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/report/model.js';
-import { makeProject } from '../helpers/project.js';
-import { snapshotFor } from '../helpers/snapshots.js';
-import { rehearseArgs, runCli, type CliRun } from '../helpers/run.js';
+import { cleanupProjects, rehearseScenario, type CliRun } from '../helpers/run.js';
 
-const projects: string[] = [];
-afterAll(() => projects.forEach((p) => rmSync(p, { recursive: true, force: true })));
-
-async function rehearseScenario(scenario: string, extra: string[] = []): Promise<CliRun> {
-  const project = makeProject(scenario);
-  projects.push(project);
-  const r = await runCli(rehearseArgs(project, snapshotFor(scenario), extra));
-  expect(r.leftovers, 'nothing may outlive a run').toEqual([]);
-  return r;
-}
+afterAll(cleanupProjects);
 
 const codes = (r: CliRun) => (r.report?.findings ?? []).map((f) => f.code).sort();
 const errorsOf = (r: CliRun) => (r.report?.findings ?? []).filter((f) => f.severity === 'error' && !f.allowed);
