@@ -20,7 +20,7 @@ export const dataLossRows: Check = {
         lost: l.lost,
         message:
           `${m.app}.${m.migration} deletes ${l.lost} of ${l.before} rows of ${l.table}` +
-          (others.length ? ` (in the same step as ${others.join(', ')}: look for ON DELETE CASCADE)` : ''),
+          (others.length ? ` (with ${others.length} other table${others.length === 1 ? '' : 's'} in the same step: look for ON DELETE CASCADE)` : ''),
         hint: `if the release means to delete them, pass --allow-loss ${l.table}; otherwise archive them first or change on_delete to PROTECT/SET_NULL`,
         details: { rowsBefore: l.before, rowsAfter: l.after, ...(others.length ? { sameStep: others } : {}) },
       };

@@ -9,7 +9,7 @@ import type { Check, Draft } from './facts.js';
 const HINTS: Record<string, string> = {
   '23502': 'some rows hold NULL where the new schema forbids it: backfill them in a data migration before this one, or give the field a default',
   '23505': 'existing rows are duplicates under the new unique constraint: dedupe them (and decide which to keep) before adding it',
-  '23503': 'existing rows point at rows that do not exist: clean up the orphans before adding the foreign key',
+  '23503': 'a foreign key does not hold on production rows: clean up the orphans before adding it, or delete the referencing rows first',
   '23514': 'existing rows violate the new check constraint: fix them before adding it, or add it NOT VALID and validate later',
   '22P02': 'existing values cannot be converted to the new type: clean them or convert with an explicit USING expression',
 };

@@ -37,9 +37,9 @@ function migrationTable(ms: MigrationRecord[]): string[] {
   if (ms.length === 0) return ['No pending migrations.'];
   const names = ms.map((m) => `${m.app}.${m.migration}`);
   const w = Math.max(9, ...names.map((n) => n.length)) + 2;
-  const lines = [`${pad('Migration', w)}${pad('forward', 18)}${pad('backward', 20)}reforward`];
+  const lines = [`${pad('Migration', w)}${pad('forward', 18)}${pad('backward', 22)}reforward`];
   ms.forEach((m, i) => {
-    lines.push(`${pad(names[i]!, w)}${pad(cell(m.forward), 18)}${pad(cell(m.backward), 20)}${cell(m.reforward)}`);
+    lines.push(`${pad(names[i]!, w)}${pad(cell(m.forward), 18)}${pad(cell(m.backward), 22)}${cell(m.reforward)}`);
   });
   return lines;
 }
