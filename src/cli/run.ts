@@ -7,6 +7,8 @@ import { newReport, prepare, rehearse, settle } from '../rehearsal.js';
 import { PlainProgress, silentProgress } from '../report/progress.js';
 import { renderSummary } from '../report/summary.js';
 import { attachDiffs, writeReportDir } from '../report/write.js';
+import { githubOutputs } from '../report/github.js';
+import { renderMarkdown } from '../report/markdown.js';
 
 export interface RunFlags {
   project: string;
@@ -75,7 +77,10 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     if (process.env.REHEARSE_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
   }
   report.durationMs = Date.now() - started;
-  if (flags.reportDir) writeReportDir(report, flags.reportDir);
+  const markdown = renderMarkdown(report);
+  if (flags.reportDir) writeReportDir(report, flags.reportDir, markdown);
+  // Annotations are workflow commands on stdout, except where stdout is the JSON report.
+  githubOutputs(report, markdown, process.env, (s) => (json ? process.stderr : process.stdout).write(s));
   if (json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else if (report.verdict === 'error') process.stderr.write(`rehearse: ${report.error}\n`);
   else process.stdout.write(renderSummary(report, { quiet: flags.quiet ?? false }));

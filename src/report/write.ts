@@ -1,6 +1,7 @@
 // Writes --report-dir: report.json and the schema diffs the findings point at.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { renderJunit } from './junit.js';
 import type { Finding, Report } from './model.js';
 
 type WithPatch = Finding & { patch?: { name: string; text: string } };
@@ -19,7 +20,10 @@ export function attachDiffs(findings: WithPatch[], reportDir: string | undefined
   });
 }
 
-export function writeReportDir(report: Report, reportDir: string): void {
+/** report.json, report.md and junit.xml (the diffs were written by attachDiffs). */
+export function writeReportDir(report: Report, reportDir: string, markdown: string): void {
   mkdirSync(reportDir, { recursive: true });
   writeFileSync(path.join(reportDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(path.join(reportDir, 'report.md'), markdown);
+  writeFileSync(path.join(reportDir, 'junit.xml'), renderJunit(report));
 }

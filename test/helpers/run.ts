@@ -50,10 +50,10 @@ export function rehearseArgs(project: string, snapshot: string, extra: string[] 
  * nothing outlived the run. Projects are removed by `cleanupProjects`.
  */
 const projects: string[] = [];
-export async function rehearseScenario(scenario: string, extra: string[] = []): Promise<CliRun> {
+export async function rehearseScenario(scenario: string, extra: string[] = [], env: Record<string, string> = {}): Promise<CliRun> {
   const project = makeProject(scenario);
   projects.push(project);
-  const r = await runCli(rehearseArgs(project, snapshotFor(scenario), extra));
+  const r = await runCli(rehearseArgs(project, snapshotFor(scenario), extra), env);
   if (r.leftovers.length) throw new Error(`left behind after ${scenario}: ${r.leftovers.join(', ')}`);
   return r;
 }
