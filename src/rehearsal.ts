@@ -27,6 +27,7 @@ import type { Sandbox } from './sandbox/provider.js';
 import { detectSnapshot, type SnapshotInfo } from './snapshot/detect.js';
 import { assertRestorable, restoreSnapshot } from './snapshot/restore.js';
 import { VERSION } from './version.js';
+import { formatBytes } from './format.js';
 
 export const TEMPLATE_DB = 'rehearse_template';
 export const WORK_DB = 'rehearse_work';
@@ -130,7 +131,7 @@ export async function rehearse(
 
   progress.phase('restore', `${snapshot.format} snapshot, ${formatBytes(snapshot.bytes)}` +
     (snapshot.serverVersion ? `, dumped from PostgreSQL ${snapshot.serverVersion}` : ''));
-  const restored = restoreSnapshot(snapshot, sandbox, TEMPLATE_DB);
+  const restored = restoreSnapshot(snapshot, sandbox, TEMPLATE_DB, (t) => progress.tick(`restore: ${t}`));
   restored.catch(() => {});
   // Whichever fails first is the error to report.
   const [runner] = await Promise.all([starting, restored]);
@@ -272,17 +273,6 @@ async function holdOpen(sandbox: Sandbox, cleanup: Cleanup, progress: Progress):
     `(the untouched snapshot is ${TEMPLATE_DB}); press Ctrl-C to tear it down`);
   if (cleanup.interrupted) return;
   await new Promise<void>((resolve) => cleanup.onInterrupt(() => resolve()));
-}
-
-export function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
 }
 
 export function newReport(): Report {

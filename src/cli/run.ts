@@ -4,7 +4,8 @@ import { Cleanup } from '../cleanup.js';
 import { InterruptedError, UsageError, exitCodeOf, oneLine } from '../errors.js';
 import { loadPlaybook } from '../playbook/load.js';
 import { newReport, prepare, rehearse, settle } from '../rehearsal.js';
-import { PlainProgress, silentProgress } from '../report/progress.js';
+import { PlainProgress, silentProgress, type Progress } from '../report/progress.js';
+import { LiveProgress } from '../report/live.js';
 import { renderSummary } from '../report/summary.js';
 import { attachDiffs, writeReportDir } from '../report/write.js';
 import { githubOutputs } from '../report/github.js';
@@ -32,7 +33,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   const report = newReport();
   const started = Date.now();
   const json = flags.format === 'json';
-  const progress = flags.quiet || json ? silentProgress : new PlainProgress(process.stderr, flags.verbose);
+  const progress = pickProgress(flags, json);
   let keepOpen: (() => Promise<void>) | undefined;
   try {
     if (!flags.snapshot) throw new UsageError('--snapshot FILE is required');
@@ -66,6 +67,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     const interrupted = cleanup.interrupted;
     if (err instanceof UsageError || interrupted) {
       await teardown(cleanup, progress);
+      await progress.close?.();
       uninstall();
       const e = interrupted ? new InterruptedError(interrupted) : err;
       process.stderr.write(`rehearse: ${interrupted ? `${oneLine(e)}; everything was torn down` : oneLine(e)}\n`);
@@ -79,19 +81,36 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   report.durationMs = Date.now() - started;
   const markdown = renderMarkdown(report);
   if (flags.reportDir) writeReportDir(report, flags.reportDir, markdown);
+  // With --keep the summary comes first and the sandbox stays up until Ctrl-C;
+  // otherwise everything is torn down before the summary, which ends the output.
+  if (!keepOpen) await teardown(cleanup, progress);
+  await progress.close?.();
   // Annotations are workflow commands on stdout, except where stdout is the JSON report.
   githubOutputs(report, markdown, process.env, (s) => (json ? process.stderr : process.stdout).write(s));
   if (json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else if (report.verdict === 'error') process.stderr.write(`rehearse: ${report.error}\n`);
-  else process.stdout.write(renderSummary(report, { quiet: flags.quiet ?? false }));
-  if (keepOpen) await keepOpen();
-  await teardown(cleanup, progress);
+  else process.stdout.write(renderSummary(report, { quiet: flags.quiet ?? false, color: useColor(), reportDir: flags.reportDir }));
+  if (keepOpen) {
+    await keepOpen();
+    await teardown(cleanup, progress);
+  }
   uninstall();
   if (cleanup.interrupted && !keepOpen) return new InterruptedError(cleanup.interrupted).exitCode;
   return report.exitCode;
 }
 
-async function teardown(cleanup: Cleanup, progress: { phase(n: string, d?: string): void }): Promise<void> {
+/** Colour and the live view only for a person at a terminal: never in CI, never with NO_COLOR. */
+function useColor(): boolean {
+  return Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && !process.env.CI;
+}
+
+function pickProgress(flags: RunFlags, json: boolean): Progress {
+  if (flags.quiet || json) return silentProgress;
+  if (process.stderr.isTTY && !process.env.NO_COLOR && !process.env.CI) return new LiveProgress(flags.verbose);
+  return new PlainProgress(process.stderr, flags.verbose);
+}
+
+async function teardown(cleanup: Cleanup, progress: Progress): Promise<void> {
   if (cleanup.pending > 0) progress.phase('teardown');
   const errors = await cleanup.run();
   for (const e of errors) process.stderr.write(`rehearse: teardown: ${e}\n`);

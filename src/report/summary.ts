@@ -1,8 +1,16 @@
 // The readable summary printed on stdout at the end of a run: the verdict in one
 // line, the migrations with their forward/backward/reforward outcome, then the
 // findings grouped by severity with what to do about each. Plain text, no escapes.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Finding, MigrationRecord, Report } from './model.js';
 import { blocking } from './model.js';
+
+/** ANSI styles, or nothing: the plain text must read the same without them. */
+function styles(on: boolean) {
+  const wrap = (open: number, close: number) => (s: string) => (on ? `\x1b[${open}m${s}\x1b[${close}m` : s);
+  return { red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
+}
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
@@ -44,7 +52,8 @@ function migrationTable(ms: MigrationRecord[]): string[] {
   return lines;
 }
 
-export function findingLines(findings: Finding[]): string[] {
+export function findingLines(findings: Finding[], color = false): string[] {
+  const c = styles(color);
   const lines: string[] = [];
   const groups: Array<[string, Finding[]]> = [
     ['Errors (stop the deploy)', findings.filter(blocking)],
@@ -54,18 +63,21 @@ export function findingLines(findings: Finding[]): string[] {
   ];
   for (const [title, group] of groups) {
     if (group.length === 0) continue;
-    lines.push('', `${title}:`);
+    lines.push('', c.bold(`${title}:`));
     for (const f of group) {
-      lines.push(`  ${f.code}${where(f)}`, `    ${f.message}`);
-      if (f.hint) lines.push(`    fix: ${f.hint}`);
-      if (f.diff) lines.push(`    diff: ${f.diff}`);
+      const tint = blocking(f) ? c.red : f.severity === 'warning' && !f.allowed ? c.yellow : c.dim;
+      lines.push(`  ${tint(f.code)}${where(f)}`, `    ${f.message}`);
+      if (f.hint) lines.push(c.dim(`    fix: ${f.hint}`));
+      if (f.diff) lines.push(c.dim(`    diff: ${f.diff}`));
     }
   }
   return lines;
 }
 
-export function renderSummary(r: Report, opts: { quiet?: boolean } = {}): string {
-  const lines = [verdictLine(r)];
+export function renderSummary(r: Report, opts: { quiet?: boolean; color?: boolean; reportDir?: string | undefined } = {}): string {
+  const c = styles(opts.color ?? false);
+  const verdict = verdictLine(r);
+  const lines = [r.verdict === 'pass' ? c.bold(c.green(verdict)) : c.bold(c.red(verdict))];
   if (!opts.quiet) {
     if (r.snapshot) {
       lines.push(
@@ -76,6 +88,15 @@ export function renderSummary(r: Report, opts: { quiet?: boolean } = {}): string
     }
     if (r.verdict !== 'error') lines.push('', ...migrationTable(r.migrations));
   }
-  lines.push(...findingLines(r.findings));
+  lines.push(...findingLines(r.findings, opts.color));
+  // On a terminal the schema diffs are shown inline, coloured; logs get their paths.
+  if (opts.color && opts.reportDir) {
+    for (const f of r.findings.filter((x) => x.diff)) {
+      lines.push('', c.bold(f.diff!));
+      for (const l of readFileSync(path.join(opts.reportDir, f.diff!), 'utf8').split('\n')) {
+        lines.push(l.startsWith('+') && !l.startsWith('+++') ? c.green(l) : l.startsWith('-') && !l.startsWith('---') ? c.red(l) : l);
+      }
+    }
+  }
   return lines.join('\n') + '\n';
 }

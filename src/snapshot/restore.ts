@@ -2,6 +2,7 @@
 // never migrated. Production roles do not exist in the sandbox, so ownership and
 // privileges are always skipped; archives restore in parallel.
 import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 import os from 'node:os';
 import { Transform, type TransformCallback } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
@@ -12,6 +13,7 @@ import { ident, withClient } from '../db.js';
 import type { Sandbox } from '../sandbox/provider.js';
 import { libpqEnv } from '../sandbox/provider.js';
 import type { SnapshotInfo } from './detect.js';
+import { formatBytes } from '../format.js';
 
 /** Refuse, before any work, a dump that the server cannot take. */
 export function assertRestorable(snapshot: SnapshotInfo, sandbox: Pick<Sandbox, 'serverMajor' | 'serverVersion'>): void {
@@ -23,15 +25,30 @@ export function assertRestorable(snapshot: SnapshotInfo, sandbox: Pick<Sandbox, 
   }
 }
 
-export async function restoreSnapshot(snapshot: SnapshotInfo, sandbox: Sandbox, database: string): Promise<void> {
+/** Called with a short "how far" text during the restore (objects done, bytes read). */
+export type OnRestoreProgress = (text: string) => void;
+
+export async function restoreSnapshot(
+  snapshot: SnapshotInfo,
+  sandbox: Sandbox,
+  database: string,
+  onProgress: OnRestoreProgress = () => {},
+): Promise<void> {
   assertRestorable(snapshot, sandbox);
   await withClient(sandbox.conn('postgres'), (c) => c.query(`CREATE DATABASE ${ident(database)}`));
   const env = libpqEnv(sandbox.conn(database));
   if (snapshot.format === 'plain' || snapshot.format === 'plain-gzip') {
-    await restorePlain(snapshot, sandbox, env);
+    await restorePlain(snapshot, sandbox, env, onProgress);
   } else {
-    await restoreArchive(snapshot, sandbox, database, env);
+    await restoreArchive(snapshot, sandbox, database, env, onProgress);
   }
+}
+
+/** The archive's table of contents: how many objects a restore will create. */
+async function tocEntries(snapshot: SnapshotInfo, sandbox: Sandbox): Promise<number | undefined> {
+  const r = await execa(sandbox.clientTool('pg_restore'), ['-l', snapshot.path], { reject: false, stdin: 'ignore' });
+  if (r.exitCode !== 0) return undefined;
+  return r.stdout.split('\n').filter((l) => l.trim() && !l.startsWith(';')).length;
 }
 
 async function restoreArchive(
@@ -39,21 +56,44 @@ async function restoreArchive(
   sandbox: Sandbox,
   database: string,
   env: Record<string, string>,
+  onProgress: OnRestoreProgress,
 ): Promise<void> {
-  const args = ['--no-owner', '--no-privileges', '--exit-on-error', '-d', database];
+  const total = await tocEntries(snapshot, sandbox);
+  const args = ['--no-owner', '--no-privileges', '--exit-on-error', '--verbose', '-d', database];
   // tar archives cannot be restored in parallel.
   if (snapshot.format !== 'tar') args.push('-j', String(Math.max(2, Math.min(8, os.cpus().length))));
-  const r = await execa(sandbox.clientTool('pg_restore'), [...args, snapshot.path], {
+  const child = execa(sandbox.clientTool('pg_restore'), [...args, snapshot.path], {
     env,
     reject: false,
     stdin: 'ignore',
   });
+  // --verbose names each object as it is created (names only, never data).
+  let done = 0;
+  const errors: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    if (/^pg_restore: (creating|processing data|executing|finished item)/.test(line)) done++;
+    else if (line.trim() && !/^pg_restore: (connecting|launching|processing item|entering|implied)/.test(line)) errors.push(line);
+    onProgress(total ? `${Math.min(done, total)} of ${total} objects` : `${done} objects`);
+  });
+  const r = await child;
+  r.stderr = errors.join('\n');
   if (r.signal) throw new CannotRehearseError(`restore failed: pg_restore crashed (${r.signal}): the snapshot is corrupt`);
   if (r.exitCode !== 0) throw new CannotRehearseError(`restore failed: ${firstError(r.stderr, 'pg_restore')}`);
 }
 
-async function restorePlain(snapshot: SnapshotInfo, sandbox: Sandbox, env: Record<string, string>): Promise<void> {
-  let source: NodeJS.ReadableStream = createReadStream(snapshot.path);
+async function restorePlain(
+  snapshot: SnapshotInfo,
+  sandbox: Sandbox,
+  env: Record<string, string>,
+  onProgress: OnRestoreProgress,
+): Promise<void> {
+  const file = createReadStream(snapshot.path);
+  let read = 0;
+  file.on('data', (c) => {
+    read += c.length;
+    onProgress(`${formatBytes(read)} of ${formatBytes(snapshot.bytes)} read`);
+  });
+  let source: NodeJS.ReadableStream = file;
   if (snapshot.format === 'plain-gzip') source = source.pipe(createGunzip());
   const filtered = source.pipe(new SkipOwnershipAndPrivileges());
   const child = execa(sandbox.clientTool('psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', '-'], {

@@ -1,0 +1,106 @@
+// The live view on a terminal: listr2 shows each phase as it runs (sandbox,
+// restore with its progress, baseline, every migration forward with its time,
+// checks, backward, reforward, teardown). The rehearsal only calls phase() and
+// step(); this bridges those calls to listr2 tasks that wait for their phase.
+// Drawn on stderr: stdout stays for the summary.
+import { Listr, PRESET_TIMER, ProcessOutput, type ListrTaskWrapper } from 'listr2';
+import type { Progress } from './progress.js';
+
+const PHASES = ['sandbox', 'restore', 'django', 'baseline', 'forward', 'backward', 'reforward', 'checks', 'keep', 'teardown'] as const;
+const TITLES: Record<string, string> = {
+  sandbox: 'Start a throwaway PostgreSQL',
+  restore: 'Restore the snapshot',
+  django: 'Load the Django project',
+  baseline: 'Read the snapshot\'s schema',
+  forward: 'Migrate forward',
+  backward: 'Migrate back to the snapshot\'s state',
+  reforward: 'Migrate forward again',
+  checks: 'Check what was seen',
+  keep: 'Sandbox kept open',
+  teardown: 'Tear down',
+};
+
+interface Gate {
+  start: () => void;
+  skip: () => void;
+  end: () => void;
+  started: Promise<boolean>;
+  ended: Promise<void>;
+  task?: ListrTaskWrapper<unknown, any, any>;
+}
+
+function gate(): Gate {
+  let start!: (v: boolean) => void;
+  let end!: () => void;
+  const started = new Promise<boolean>((r) => (start = r));
+  const ended = new Promise<void>((r) => (end = r));
+  return { start: () => start(true), skip: () => start(false), end, started, ended };
+}
+
+export class LiveProgress implements Progress {
+  private readonly gates = new Map<string, Gate>(PHASES.map((p) => [p, gate()]));
+  private current: string | undefined;
+  private readonly done: Promise<unknown>;
+
+  constructor(private readonly verbose = false) {
+    const list = new Listr(
+      PHASES.map((p) => ({
+        title: TITLES[p],
+        task: async (_ctx: unknown, task: ListrTaskWrapper<unknown, any, any>) => {
+          const g = this.gates.get(p)!;
+          g.task = task;
+          if (!(await g.started)) return task.skip(`${TITLES[p]}: not needed`);
+          await g.ended;
+        },
+        rendererOptions: { persistentOutput: true, outputBar: p === 'forward' || p === 'backward' || p === 'reforward' ? Infinity : 1 },
+      })),
+      {
+        concurrent: false,
+        exitOnError: false,
+        rendererOptions: {
+          collapseSubtasks: false,
+          timer: PRESET_TIMER,
+          formatOutput: 'wrap',
+          processOutput: new ProcessOutput(process.stderr, process.stderr),
+        },
+      },
+    );
+    this.done = list.run().catch(() => {});
+  }
+
+  phase(name: string, detail?: string): void {
+    const idx = PHASES.indexOf(name as (typeof PHASES)[number]);
+    if (idx < 0) return this.step(`${name}${detail ? `: ${detail}` : ''}`);
+    if (this.current) this.gates.get(this.current)!.end();
+    // Phases the run passed over are skipped, in order.
+    const from = this.current ? PHASES.indexOf(this.current as (typeof PHASES)[number]) + 1 : 0;
+    for (const p of PHASES.slice(from, idx)) this.gates.get(p)!.skip();
+    this.current = name;
+    const g = this.gates.get(name)!;
+    g.start();
+    void g.started.then(() => {
+      if (g.task && detail) g.task.title = `${TITLES[name]}: ${detail}`;
+    });
+  }
+
+  step(text: string): void {
+    const g = this.current ? this.gates.get(this.current) : undefined;
+    if (g?.task) g.task.output = text;
+  }
+
+  tick(text: string): void {
+    this.step(text);
+  }
+
+  django(text: string): void {
+    if (this.verbose) for (const line of text.split('\n')) if (line.trim()) this.step(`| ${line}`);
+  }
+
+  /** End the current phase, skip the rest, and wait for the last frame. */
+  async close(): Promise<void> {
+    if (this.current) this.gates.get(this.current)!.end();
+    const from = this.current ? PHASES.indexOf(this.current as (typeof PHASES)[number]) + 1 : 0;
+    for (const p of PHASES.slice(from)) this.gates.get(p)!.skip();
+    await this.done;
+  }
+}
