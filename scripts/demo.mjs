@@ -6,15 +6,11 @@
 //   npm run demo:snapshot             only (re)build the snapshot
 // Anything else after `--` goes to `rehearse run` (e.g. --report-dir reports, --format json).
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import pg from 'pg';
-import { Cleanup } from '../dist/cleanup.js';
-import { LocalSandbox } from '../dist/sandbox/local.js';
-import { libpqEnv } from '../dist/sandbox/provider.js';
-import { SHIM_MODULE, writeSettingsShim } from '../dist/django/shim.js';
+import { buildSnapshot } from './lib/snapshot-builder.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const EXAMPLE = path.join(ROOT, 'examples', 'forum-blog');
@@ -67,42 +63,22 @@ function recipeDigest() {
   return h.digest('hex');
 }
 
-async function buildSnapshot(python) {
+async function ensureSnapshot(python) {
   const stamp = `${SNAPSHOT}.recipe`;
   const digest = recipeDigest();
   if (existsSync(SNAPSHOT) && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) return;
-  const started = Date.now();
   say('building the production snapshot (deterministic, ~290k rows) ...');
   mkdirSync(CACHE, { recursive: true });
-  const cleanup = new Cleanup();
-  const uninstall = cleanup.installSignalHandlers();
-  try {
-    const box = await LocalSandbox.start(cleanup);
-    const admin = new pg.Client(box.conn('postgres'));
-    await admin.connect();
-    await admin.query('CREATE DATABASE forumblog');
-    await admin.end();
-    const shim = writeSettingsShim(path.join(box.dir, 'shim'), box.conn('forumblog'));
-    const env = { PYTHONPATH: shim, DJANGO_SETTINGS_MODULE: SHIM_MODULE, REHEARSE_ORIGINAL_SETTINGS: 'forumblog.settings', PYTHONDONTWRITEBYTECODE: '1' };
-    for (const target of RELEASED) {
-      await execa(python, ['manage.py', 'migrate', '--noinput', ...target], { cwd: EXAMPLE, env });
-    }
-    const db = new pg.Client(box.conn('forumblog'));
-    await db.connect();
-    for (const file of ['seed.sql', 'ghost.sql']) await db.query(readFileSync(path.join(EXAMPLE, 'snapshot', file), 'utf8'));
-    await db.query('ANALYZE');
-    const rows = await db.query(`SELECT sum(n_live_tup)::int AS n FROM pg_stat_user_tables`);
-    await db.end();
-    const tmp = `${SNAPSHOT}.tmp`;
-    await execa(box.clientTool('pg_dump'), ['-Fc', '-f', tmp, 'forumblog'], { env: libpqEnv(box.conn('forumblog')) });
-    renameSync(tmp, SNAPSHOT);
-    writeFileSync(stamp, digest);
-    say(`snapshot ready: ${path.relative(process.cwd(), SNAPSHOT)} (${rows.rows[0].n} rows, ${(statSync(SNAPSHOT).size / 1e6).toFixed(1)} MB, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  } finally {
-    await cleanup.run();
-    uninstall();
-    rmSync(`${SNAPSHOT}.tmp`, { force: true });
-  }
+  const built = await buildSnapshot({
+    project: EXAMPLE,
+    settings: 'forumblog.settings',
+    python,
+    targets: RELEASED,
+    sql: ['seed.sql', 'ghost.sql'].map((f) => readFileSync(path.join(EXAMPLE, 'snapshot', f), 'utf8')),
+    out: SNAPSHOT,
+  });
+  writeFileSync(stamp, digest);
+  say(`snapshot ready: ${path.relative(process.cwd(), SNAPSHOT)} (${built.rows} rows, ${(built.bytes / 1e6).toFixed(1)} MB, ${(built.ms / 1000).toFixed(1)} s)`);
 }
 
 function projectFor(release) {
@@ -117,7 +93,7 @@ function projectFor(release) {
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const python = await ensureVenv();
-  await buildSnapshot(python);
+  await ensureSnapshot(python);
   if (args.snapshotOnly) return 0;
   const project = projectFor(args.release);
   say(`rehearsing release ${args.release} of examples/forum-blog on ${path.relative(process.cwd(), SNAPSHOT)}\n`);

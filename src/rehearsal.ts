@@ -106,8 +106,21 @@ export async function rehearse(
     bytes: snapshot.bytes,
   };
 
+  // Where the time goes, for `npm run bench`: what rehearse adds on top of the
+  // plain restore and migrate is mostly observeMs.
+  const timings = { sandboxMs: 0, restoreMs: 0, migrateMs: 0, observeMs: 0 };
+  report.timings = timings;
+  const timed = async <T>(key: keyof typeof timings, fn: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      timings[key] += Math.round(performance.now() - t0);
+    }
+  };
+
   progress.phase('sandbox', 'starting a throwaway PostgreSQL');
-  const sandbox: Sandbox = await LocalSandbox.start(cleanup, opts.pgBin ? { pgBin: opts.pgBin } : {});
+  const sandbox: Sandbox = await timed('sandboxMs', () => LocalSandbox.start(cleanup, opts.pgBin ? { pgBin: opts.pgBin } : {}));
   report.sandbox = { kind: sandbox.kind, serverVersion: sandbox.serverVersion };
   assertRestorable(snapshot, sandbox);
   progress.step(`PostgreSQL ${sandbox.serverVersion} (${sandbox.kind})`);
@@ -131,7 +144,7 @@ export async function rehearse(
 
   progress.phase('restore', `${snapshot.format} snapshot, ${formatBytes(snapshot.bytes)}` +
     (snapshot.serverVersion ? `, dumped from PostgreSQL ${snapshot.serverVersion}` : ''));
-  const restored = restoreSnapshot(snapshot, sandbox, TEMPLATE_DB, (t) => progress.tick(`restore: ${t}`));
+  const restored = timed('restoreMs', () => restoreSnapshot(snapshot, sandbox, TEMPLATE_DB, (t) => progress.tick(`restore: ${t}`)));
   restored.catch(() => {});
   // Whichever fails first is the error to report.
   const [runner] = await Promise.all([starting, restored]);
@@ -155,10 +168,10 @@ export async function rehearse(
   cleanup.throwIfInterrupted();
 
   progress.phase('baseline', 'reading the snapshot\'s schema and table identities');
-  const baseline = await observe();
+  const baseline = await timed('observeMs', observe);
   const data = new DataWatch(work, sandbox.conn(WORK_DB), sandbox.conn(TEMPLATE_DB));
   cleanup.add('data watch', () => data.close());
-  await data.start();
+  await timed('observeMs', () => data.start());
 
   const migrations: MigrationRecord[] = intro.plan.map(([app, migration]) => ({
     app,
@@ -178,16 +191,16 @@ export async function rehearse(
     progress.phase('forward', `${migrations.length} migration(s)`);
     for (const [i, m] of migrations.entries()) {
       cleanup.throwIfInterrupted();
-      const r = await runner.migrate(m.app, m.migration);
+      const r = await timed('migrateMs', () => runner.migrate(m.app, m.migration));
       // Observed even when it failed: a non-atomic migration can lose data and then raise.
-      await data.afterForwardStep(i);
+      await timed('observeMs', () => data.afterForwardStep(i));
       if (!r.ok) {
         m.forward = { status: 'failed', ms: r.ms, error: stepError(r) };
         progress.step(`✗ ${m.app}.${m.migration} failed (${r.ms} ms)`);
         break;
       }
       m.forward = { status: 'applied', ms: r.ms };
-      schema.forward[i] = await observe();
+      schema.forward[i] = await timed('observeMs', observe);
       progress.step(`✓ ${m.app}.${m.migration} (${r.ms} ms)`);
     }
     data.afterForward();
@@ -201,11 +214,11 @@ export async function rehearse(
     for (const [m, i] of [...applied].reverse()) {
       cleanup.throwIfInterrupted();
       const target = unapplyTarget(nodes, m.app, m.migration);
-      const r = await runner.migrate(m.app, target);
-      await data.afterBackwardStep(i);
+      const r = await timed('migrateMs', () => runner.migrate(m.app, target));
+      await timed('observeMs', () => data.afterBackwardStep(i));
       if (r.ok) {
         m.backward = { status: 'reverted', ms: r.ms };
-        schema.backward[i] = await observe();
+        schema.backward[i] = await timed('observeMs', observe);
         progress.step(`↩ ${m.app}.${m.migration} (${r.ms} ms)`);
         continue;
       }
@@ -219,7 +232,7 @@ export async function rehearse(
     if (complete) {
       appliedAfterBackward = await runner.appliedRows();
       progress.step('comparing the data with the snapshot');
-      await data.afterBackward();
+      await timed('observeMs', () => data.afterBackward());
     }
   }
 
@@ -229,7 +242,7 @@ export async function rehearse(
     let complete = true;
     for (const [m] of reverted) {
       cleanup.throwIfInterrupted();
-      const r = await runner.migrate(m.app, m.migration);
+      const r = await timed('migrateMs', () => runner.migrate(m.app, m.migration));
       if (!r.ok) {
         m.reforward = { status: 'failed', ms: r.ms, error: stepError(r) };
         progress.step(`✗ ${m.app}.${m.migration} failed again`);
@@ -239,7 +252,7 @@ export async function rehearse(
       m.reforward = { status: 'applied', ms: r.ms };
       progress.step(`✓ ${m.app}.${m.migration} (${r.ms} ms)`);
     }
-    if (complete) schema.reforward = await observe();
+    if (complete) schema.reforward = await timed('observeMs', observe);
   }
 
   progress.phase('checks');
@@ -250,7 +263,7 @@ export async function rehearse(
     ...migrations.flatMap((m) => [m.forward.error, m.backward.error, m.reforward.error])
       .flatMap((e) => (e ? [e.table ?? '', e.column ?? ''] : [])),
   ]);
-  const dataFacts = await data.finish();
+  const dataFacts = await timed('observeMs', () => data.finish());
   report.tables = dataFacts.tables;
   const facts: Facts = { projectDir: prep.projectDir, intro, migrations, schema, identifiers, data: dataFacts,
     ...(appliedAfterBackward ? { appliedAfterBackward } : {}) };

@@ -83,6 +83,8 @@ export interface Report {
   migrations: MigrationRecord[];
   tables: TableCounts[];
   findings: Finding[];
+  /** Wall time per part of the run, in ms (an extension: see `npm run bench`). */
+  timings?: { sandboxMs: number; restoreMs: number; migrateMs: number; observeMs: number };
 }
 
 export function blocking(f: Finding): boolean {

@@ -148,4 +148,15 @@ describe('rehearse run: the gate', () => {
     const m = r.report!.migrations[0]!;
     expect([m.forward.status, m.backward.status, m.reforward.status]).toEqual(['applied', 'reverted', 'not-run']);
   });
+
+  it('fails a reforward that runs but ends in another schema than the first forward', async () => {
+    const r = await rehearseScenario('reforward-drift');
+    expect(r.exitCode).toBe(1);
+    const [re] = find(r, 'REFORWARD_FAILED');
+    expect(re).toBeDefined();
+    expect(re!.message).toMatch(/ended in another schema/);
+    expect(re!.message).toContain('flags');
+    expect(re!.diff).toMatch(/^diffs\/reforward\.diff$/);
+    expect(r.report!.migrations[0]!.reforward.status).toBe('applied');
+  });
 });
