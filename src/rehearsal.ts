@@ -7,9 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { CHECKS } from './checks/index.js';
+import { pgConfig } from './db.js';
 import type { Facts } from './checks/facts.js';
 import type { Cleanup } from './cleanup.js';
-import { ident, withClient } from './db.js';
 import { keyOf, nodeMap, type MigrationKey, type NodeInfo } from './django/introspection.js';
 import { DjangoRunner, type ManageResult } from './django/runner.js';
 import { writeSettingsShim } from './django/shim.js';
@@ -22,26 +22,21 @@ import type { Finding, MigrationRecord, Report, StepError } from './report/model
 import { verdictOf } from './report/model.js';
 import type { Progress } from './report/progress.js';
 import { identifiersIn } from './report/redact.js';
-import { LocalSandbox } from './sandbox/local.js';
+import { checkSandboxOptions, startSandbox, type SandboxOptions } from './sandbox/start.js';
 import type { Sandbox } from './sandbox/provider.js';
 import { detectSnapshot, type SnapshotInfo } from './snapshot/detect.js';
 import { assertRestorable, restoreSnapshot } from './snapshot/restore.js';
 import { VERSION } from './version.js';
 import { formatBytes } from './format.js';
 
-export const TEMPLATE_DB = 'rehearse_template';
-export const WORK_DB = 'rehearse_work';
 
-export interface RunOptions {
+export interface RunOptions extends SandboxOptions {
   project: string;
   snapshot: string;
   python?: string;
   settings?: string;
-  pgBin?: string;
   playbook: Playbook;
   policy: Policy;
-  /** Keep the sandbox up after the run, until interrupted. */
-  keep?: boolean;
 }
 
 export interface Prepared {
@@ -60,6 +55,7 @@ export async function prepare(opts: RunOptions): Promise<Prepared> {
   const managePy = path.join(projectDir, 'manage.py');
   if (!existsSync(managePy)) throw new UsageError(`--project ${opts.project}: no manage.py there`);
   const python = resolvePython(opts.python, projectDir);
+  await checkSandboxOptions(opts);
   const snapshot = await detectSnapshot(opts.snapshot);
   return { projectDir, managePy, python, snapshot };
 }
@@ -120,7 +116,7 @@ export async function rehearse(
   };
 
   progress.phase('sandbox', 'starting a throwaway PostgreSQL');
-  const sandbox: Sandbox = await timed('sandboxMs', () => LocalSandbox.start(cleanup, opts.pgBin ? { pgBin: opts.pgBin } : {}));
+  const sandbox: Sandbox = await timed('sandboxMs', () => startSandbox(opts, cleanup));
   report.sandbox = { kind: sandbox.kind, serverVersion: sandbox.serverVersion };
   assertRestorable(snapshot, sandbox);
   progress.step(`PostgreSQL ${sandbox.serverVersion} (${sandbox.kind})`);
@@ -131,6 +127,7 @@ export async function rehearse(
   // database only when asked to introspect, after the clone exists.
   const shimDir = mkdtempSync(path.join(os.tmpdir(), 'rehearse-django-'));
   cleanup.add('settings shim', async () => rmSync(shimDir, { recursive: true, force: true }));
+  const { template: TEMPLATE_DB, work: WORK_DB } = sandbox.databases;
   writeSettingsShim(shimDir, sandbox.conn(WORK_DB));
   const starting = DjangoRunner.start({
     python: prep.python,
@@ -149,10 +146,10 @@ export async function rehearse(
   // Whichever fails first is the error to report.
   const [runner] = await Promise.all([starting, restored]);
   cleanup.throwIfInterrupted();
-  await withClient(sandbox.conn('postgres'), (c) => c.query(`CREATE DATABASE ${ident(WORK_DB)} TEMPLATE ${ident(TEMPLATE_DB)}`));
+  await sandbox.createDatabase(WORK_DB, TEMPLATE_DB);
   progress.step(`restored into ${TEMPLATE_DB}, cloned to ${WORK_DB}`);
 
-  const work = new pg.Client({ ...sandbox.conn(WORK_DB), application_name: 'rehearse-observer' });
+  const work = new pg.Client(pgConfig(sandbox.conn(WORK_DB), 'rehearse-observer'));
   // A server going away (an interrupt) must surface on the next query, not crash the process.
   work.on('error', () => {});
   await work.connect();
@@ -281,9 +278,14 @@ function unapplyTarget(nodes: Map<string, NodeInfo>, app: string, name: string):
 }
 
 async function holdOpen(sandbox: Sandbox, cleanup: Cleanup, progress: Progress): Promise<void> {
-  const c = sandbox.conn(WORK_DB);
-  progress.phase('keep', `the sandbox stays up: psql "postgresql://${c.user}@${c.host}:${c.port}/${WORK_DB}" ` +
-    `(the untouched snapshot is ${TEMPLATE_DB}); press Ctrl-C to tear it down`);
+  const { template, work } = sandbox.databases;
+  if (sandbox.survivesExit) {
+    progress.phase('keep', `the databases stay on the server: ${sandbox.describe(work)} (the untouched snapshot is ${template}); ` +
+      'drop them with `rehearse doctor --clean --server-url URL`');
+    return;
+  }
+  progress.phase('keep', `the sandbox stays up: ${sandbox.describe(work)} ` +
+    `(the untouched snapshot is ${template}); press Ctrl-C to tear it down`);
   if (cleanup.interrupted) return;
   await new Promise<void>((resolve) => cleanup.onInterrupt(() => resolve()));
 }

@@ -31,7 +31,9 @@ export function buildProgram(onExit: (code: number) => void): Command {
     .option('--allow-loss <table[.column]>', 'loss on that table or column is expected (repeatable)', collect, [])
     .option('--allow-irreversible <app.migration>', 'that migration may be irreversible (repeatable)', collect, [])
     .option('--playbook <file>', 'run this playbook instead of the built-in playbooks/pre-deploy.yml')
-    .option('--pg-bin <dir>', 'PostgreSQL server binaries to use for the local sandbox')
+    .addOption(new Option('--sandbox <kind>', 'where the throwaway databases live: a private local cluster, or an existing server').choices(['local', 'server']).default('local'))
+    .addOption(new Option('--server-url <url>', 'with --sandbox server: a postgres:// URL whose role may CREATE DATABASE').env('REHEARSE_SERVER_URL'))
+    .option('--pg-bin <dir>', 'PostgreSQL binaries to use (server binaries for --sandbox local, client tools for server)')
     .option('--keep', 'keep the sandbox up after the run (until Ctrl-C) to poke at it')
     .addOption(new Option('--format <format>', 'stdout: a readable summary, or report.json').choices(['text', 'json']).default('text'))
     .option('-q, --quiet', 'print only the verdict and the findings')
@@ -41,6 +43,7 @@ Examples:
   $ rehearse run --project . --snapshot prod.dump --report-dir reports
   $ rehearse run --project app --snapshot prod.sql.gz --python .venv/bin/python --allow-loss crm_customer.phone
   $ rehearse run --snapshot prod.dump --allow-irreversible blog.0009_purge_spam --format json > report.json
+  $ rehearse run --snapshot prod.dump --sandbox server --server-url postgres://rehearser@big-box:5432/postgres
 ${EXIT_CODES}`)
     .action(async (flags: RunFlags) => onExit(await runCommand(flags)));
 

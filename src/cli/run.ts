@@ -1,6 +1,7 @@
 // `rehearse run`: argument handling and the run's lifecycle (signals, teardown,
 // reports, exit code). The rehearsal itself lives in ../rehearsal.ts.
 import { Cleanup } from '../cleanup.js';
+import type { SandboxKind } from '../sandbox/start.js';
 import { InterruptedError, UsageError, exitCodeOf, oneLine } from '../errors.js';
 import { loadPlaybook } from '../playbook/load.js';
 import { newReport, prepare, rehearse, settle } from '../rehearsal.js';
@@ -22,6 +23,8 @@ export interface RunFlags {
   playbook?: string;
   pgBin?: string;
   keep?: boolean;
+  sandbox: string;
+  serverUrl?: string;
   format: string;
   quiet?: boolean;
   verbose?: boolean;
@@ -58,6 +61,8 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       ...(flags.settings ? { settings: flags.settings } : {}),
       ...(flags.pgBin ? { pgBin: flags.pgBin } : {}),
       ...(flags.keep ? { keep: true } : {}),
+      sandbox: flags.sandbox as SandboxKind,
+      ...(flags.serverUrl ? { serverUrl: flags.serverUrl } : {}),
     };
     const prep = await prepare(opts);
     const result = await rehearse(opts, prep, cleanup, progress, report);

@@ -19,6 +19,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { ConnInfo } from '../sandbox/provider.js';
+import { pgConfig } from '../db.js';
 import { qualified, quoteIdent, readStats, readTables, type TableInfo, type TupleStats } from './catalog.js';
 
 export const DJANGO_APP_NAME = 'rehearse-django';
@@ -76,9 +77,9 @@ export class DataWatch {
     templateConn: ConnInfo,
   ) {
     // Exact counts run in parallel over small pools; the template is only ever read.
-    this.pool = new pg.Pool({ ...workConn, max: 4, application_name: 'rehearse-observer' });
+    this.pool = new pg.Pool({ ...pgConfig(workConn, 'rehearse-observer'), max: 4 });
     this.pool.on('error', () => {});
-    this.templatePool = new pg.Pool({ ...templateConn, max: 4, application_name: 'rehearse-observer' });
+    this.templatePool = new pg.Pool({ ...pgConfig(templateConn, 'rehearse-observer'), max: 4 });
     this.templatePool.on('error', () => {});
   }
 
@@ -99,8 +100,10 @@ export class DataWatch {
   private async settle(): Promise<void> {
     const deadline = Date.now() + 15_000;
     for (;;) {
+      // Only this database: other rehearsals may share the server (--sandbox server).
       const r = await this.work.query<{ n: number }>(
-        'SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [DJANGO_APP_NAME]);
+        'SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()',
+        [DJANGO_APP_NAME]);
       if (r.rows[0]!.n === 0 || Date.now() > deadline) return;
       await new Promise((res) => setTimeout(res, 20));
     }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import pg from 'pg';
 import { CannotRehearseError } from '../errors.js';
+import { ident, withClient } from '../db.js';
 import type { Cleanup } from '../cleanup.js';
 import { findPgBin, type PgBin } from './pgbin.js';
 import type { ConnInfo, Sandbox } from './provider.js';
@@ -54,6 +55,8 @@ export async function freePort(): Promise<number> {
 
 export class LocalSandbox implements Sandbox {
   readonly kind = 'local' as const;
+  readonly databases = { template: 'rehearse_template', work: 'rehearse_work' };
+  readonly survivesExit = false;
   private proc: ResultPromise | undefined;
   private tornDown = false;
 
@@ -76,6 +79,15 @@ export class LocalSandbox implements Sandbox {
 
   clientTool(name: 'pg_restore' | 'psql' | 'pg_dump'): string {
     return path.join(this.bin.dir, name);
+  }
+
+  async createDatabase(name: string, template?: string): Promise<void> {
+    await withClient(this.conn('postgres'), (c) =>
+      c.query(`CREATE DATABASE ${ident(name)}${template ? ` TEMPLATE ${ident(template)}` : ''}`));
+  }
+
+  describe(database: string): string {
+    return `psql "postgresql://${SUPERUSER}@127.0.0.1:${this.port}/${database}"`;
   }
 
   /** Bring up a cluster; its teardown is registered before anything can fail. */

@@ -8,6 +8,8 @@ export interface ConnInfo {
   user: string;
   password?: string;
   database: string;
+  /** libpq's sslmode for servers that require TLS (disable, require, verify-ca, verify-full). */
+  sslmode?: string;
 }
 
 export interface Sandbox {
@@ -15,8 +17,19 @@ export interface Sandbox {
   /** e.g. "15.18" */
   readonly serverVersion: string;
   readonly serverMajor: number;
+  /** The names of the two databases a rehearsal uses on this server. */
+  readonly databases: { template: string; work: string };
   /** Connection details for a database on this server. */
   conn(database: string): ConnInfo;
+  /** Create one of this sandbox's databases (optionally as a clone of another). */
+  createDatabase(name: string, template?: string): Promise<void>;
+  /** How a person reaches a database of this sandbox (for --keep). */
+  describe(database: string): string;
+  /**
+   * With --keep: whether the sandbox outlives the rehearse process (an existing
+   * server does; a local cluster or a container dies with it, so the run waits).
+   */
+  readonly survivesExit: boolean;
   /** Absolute path of a client tool (pg_restore, psql, pg_dump) matching the server. */
   clientTool(name: 'pg_restore' | 'psql' | 'pg_dump'): string;
   /** Stop the server and remove everything it created. Idempotent. */
@@ -33,5 +46,6 @@ export function libpqEnv(c: ConnInfo): Record<string, string> {
     PGPASSWORD: c.password ?? '',
     PGCONNECT_TIMEOUT: '10',
     PGAPPNAME: 'rehearse',
+    ...(c.sslmode ? { PGSSLMODE: c.sslmode } : {}),
   };
 }

@@ -9,7 +9,6 @@ import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { execa } from 'execa';
 import { CannotRehearseError } from '../errors.js';
-import { ident, withClient } from '../db.js';
 import type { Sandbox } from '../sandbox/provider.js';
 import { libpqEnv } from '../sandbox/provider.js';
 import type { SnapshotInfo } from './detect.js';
@@ -35,7 +34,7 @@ export async function restoreSnapshot(
   onProgress: OnRestoreProgress = () => {},
 ): Promise<void> {
   assertRestorable(snapshot, sandbox);
-  await withClient(sandbox.conn('postgres'), (c) => c.query(`CREATE DATABASE ${ident(database)}`));
+  await sandbox.createDatabase(database);
   const env = libpqEnv(sandbox.conn(database));
   if (snapshot.format === 'plain' || snapshot.format === 'plain-gzip') {
     await restorePlain(snapshot, sandbox, env, onProgress);
