@@ -112,15 +112,16 @@ async function main() {
     results.push({ size, p, r });
   }
   const rows = [
-    ['untouched data', 'pg_restore', 'rehearse restore', 'ratio', 'migrate', 'rehearse migrate x3', 'checks', 'rehearse total', 'total / (restore + migrate)'],
+    ['untouched data', 'pg_restore', 'rehearse restore', 'ratio', 'clone', 'migrate', 'rehearse migrate x3', 'checks', 'rehearse total', 'total / (restore + migrate)'],
     ...results.map(({ size, p, r }) => [
-      `${size} GB`, secs(p.restoreMs), secs(r.restoreMs), (r.restoreMs / p.restoreMs).toFixed(2),
+      `${size} GB`, secs(p.restoreMs), secs(r.restoreMs), (r.restoreMs / p.restoreMs).toFixed(2), secs(r.cloneMs),
       secs(p.migrateMs), secs(r.migrateMs), secs(r.observeMs), secs(r.totalMs), (r.totalMs / (p.restoreMs + p.migrateMs)).toFixed(2),
     ]),
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   for (const row of rows) console.log(row.map((c, i) => c.padEnd(widths[i])).join('  '));
   console.log('\nrehearse migrate x3: forward, backward and forward again, in one Django process (the plain migrate runs forward once).');
+  console.log('clone: CREATE DATABASE … TEMPLATE, the copy the rehearsal migrates (a file copy, proportional to size).');
   console.log('checks: everything rehearse observes (schema fingerprints, the data watch) on top of the migrations.');
   if (results.length >= 2) {
     const [a, b] = [results[0], results[results.length - 1]];

@@ -104,7 +104,7 @@ export async function rehearse(
 
   // Where the time goes, for `npm run bench`: what rehearse adds on top of the
   // plain restore and migrate is mostly observeMs.
-  const timings = { sandboxMs: 0, restoreMs: 0, migrateMs: 0, observeMs: 0 };
+  const timings = { sandboxMs: 0, restoreMs: 0, cloneMs: 0, migrateMs: 0, observeMs: 0 };
   report.timings = timings;
   const timed = async <T>(key: keyof typeof timings, fn: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
@@ -146,7 +146,7 @@ export async function rehearse(
   // Whichever fails first is the error to report.
   const [runner] = await Promise.all([starting, restored]);
   cleanup.throwIfInterrupted();
-  await sandbox.createDatabase(WORK_DB, TEMPLATE_DB);
+  await timed('cloneMs', () => sandbox.createDatabase(WORK_DB, TEMPLATE_DB));
   progress.step(`restored into ${TEMPLATE_DB}, cloned to ${WORK_DB}`);
 
   const work = new pg.Client(pgConfig(sandbox.conn(WORK_DB), 'rehearse-observer'));

@@ -84,7 +84,7 @@ export interface Report {
   tables: TableCounts[];
   findings: Finding[];
   /** Wall time per part of the run, in ms (an extension: see `npm run bench`). */
-  timings?: { sandboxMs: number; restoreMs: number; migrateMs: number; observeMs: number };
+  timings?: { sandboxMs: number; restoreMs: number; cloneMs: number; migrateMs: number; observeMs: number };
 }
 
 export function blocking(f: Finding): boolean {
