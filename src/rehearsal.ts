@@ -23,6 +23,7 @@ import { verdictOf } from './report/model.js';
 import type { Progress } from './report/progress.js';
 import { identifiersIn } from './report/redact.js';
 import { checkSandboxOptions, startSandbox, type SandboxOptions } from './sandbox/start.js';
+import { tmpPrefix } from './sandbox/local.js';
 import type { Sandbox } from './sandbox/provider.js';
 import { detectSnapshot, type SnapshotInfo } from './snapshot/detect.js';
 import { assertRestorable, restoreSnapshot } from './snapshot/restore.js';
@@ -125,7 +126,7 @@ export async function rehearse(
   // Django loads (settings, apps) while the snapshot restores: a broken project
   // fails fast, and a sound one costs no extra wall time. It touches the
   // database only when asked to introspect, after the clone exists.
-  const shimDir = mkdtempSync(path.join(os.tmpdir(), 'rehearse-django-'));
+  const shimDir = mkdtempSync(path.join(os.tmpdir(), tmpPrefix('django-')));
   cleanup.add('settings shim', async () => rmSync(shimDir, { recursive: true, force: true }));
   const { template: TEMPLATE_DB, work: WORK_DB } = sandbox.databases;
   writeSettingsShim(shimDir, sandbox.conn(WORK_DB));

@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { runCommand, type RunFlags } from './run.js';
+import { doctorCommand, type DoctorFlags } from './doctor.js';
 
 const EXIT_CODES = `
 Exit codes:
@@ -46,6 +47,23 @@ Examples:
   $ rehearse run --snapshot prod.dump --sandbox server --server-url postgres://rehearser@big-box:5432/postgres
 ${EXIT_CODES}`)
     .action(async (flags: RunFlags) => onExit(await runCommand(flags)));
+
+  program
+    .command('doctor')
+    .description('report what this machine has for a rehearsal and what to install; --clean removes what killed runs left')
+    .option('--project <dir>', 'the Django project to check Python and Django for', '.')
+    .option('--python <path>', 'the interpreter to check')
+    .option('--snapshot <file>', 'check free disk against this snapshot')
+    .addOption(new Option('--server-url <url>', 'with --clean: also drop rehearse-marked databases of finished runs on this server').env('REHEARSE_SERVER_URL'))
+    .option('--pg-bin <dir>', 'PostgreSQL server binaries to check')
+    .option('--clean', 'remove temp clusters, settings shims, containers and marked databases of runs that are over')
+    .addHelpText('after', `
+Examples:
+  $ rehearse doctor --project . --snapshot prod.dump
+  $ rehearse doctor --clean --server-url postgres://rehearser@big-box/postgres
+
+Exit codes: 0 ready (or cleaned), 1 something required is missing, 2 usage error.`)
+    .action(async (flags: DoctorFlags) => onExit(await doctorCommand(flags)));
 
   return program;
 }

@@ -16,8 +16,12 @@ import { findPgBin, type PgBin } from './pgbin.js';
 import type { ConnInfo, Sandbox } from './provider.js';
 
 export const SUPERUSER = 'rehearse';
-/** Prefix of every temp dir we create, so `doctor --clean` can find leftovers. */
-export const TMP_PREFIX = 'rehearse-';
+/**
+ * Every temp dir a run creates is named rehearse-<pid>-…, so that
+ * `doctor --clean` can tell a killed run's leftovers (pid gone) from a live run's.
+ */
+export const tmpPrefix = (kind = '') => `rehearse-${kind}${process.pid}-`;
+export const LEFTOVER = /^rehearse-(?:django-)?(\d+)-[A-Za-z0-9]{6}$/;
 
 export interface LocalOptions {
   pgBin?: string;
@@ -93,7 +97,7 @@ export class LocalSandbox implements Sandbox {
   /** Bring up a cluster; its teardown is registered before anything can fail. */
   static async start(cleanup: Cleanup, opts: LocalOptions = {}): Promise<LocalSandbox> {
     const bin = await findPgBin(opts.pgBin);
-    const dir = mkdtempSync(path.join(opts.tmpRoot ?? os.tmpdir(), TMP_PREFIX));
+    const dir = mkdtempSync(path.join(opts.tmpRoot ?? os.tmpdir(), tmpPrefix()));
     chmodSync(dir, 0o700);
     const box = new LocalSandbox(bin, dir, await freePort());
     cleanup.add('local sandbox', () => box.teardown());

@@ -88,4 +88,21 @@ describe('--sandbox server', () => {
     expect((await admin.query(`SELECT 1 FROM pg_database WHERE datname = 'rehearse_lookalike'`)).rowCount).toBe(1);
     await admin.query('DROP DATABASE rehearse_lookalike');
   });
+
+  it('doctor --clean drops the marked databases of finished runs only', async () => {
+    const { hostname } = await import('node:os');
+    const { execa } = await import('execa');
+    const { BIN } = await import('../helpers/paths.js');
+    await admin.query('CREATE DATABASE rehearse_deadrun OWNER rehearser');
+    await admin.query(`COMMENT ON DATABASE rehearse_deadrun IS 'rehearse:deadrun host=${hostname()} pid=4194000 at=${new Date().toISOString()}'`);
+    await admin.query('CREATE DATABASE rehearse_liverun OWNER rehearser');
+    await admin.query(`COMMENT ON DATABASE rehearse_liverun IS 'rehearse:liverun host=${hostname()} pid=${process.pid} at=${new Date().toISOString()}'`);
+    const r = await execa(BIN, ['doctor', '--clean', '--server-url', url('rehearser')], { reject: false });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('dropped database rehearse_deadrun');
+    expect(r.stdout).toMatch(/kept rehearse_liverun/);
+    const left = (await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'rehearse\\_%'`)).rows.map((x) => x.datname);
+    expect(left).toEqual(['rehearse_liverun']);
+    await admin.query('DROP DATABASE rehearse_liverun');
+  });
 });
