@@ -13,7 +13,8 @@ import { CannotRehearseError } from '../errors.js';
 import { ident, withClient } from '../db.js';
 import type { Cleanup } from '../cleanup.js';
 import { findPgBin, type PgBin } from './pgbin.js';
-import type { ConnInfo, Sandbox } from './provider.js';
+import type { ClientTool, ConnInfo, Sandbox, ToolOptions, ToolResult } from './provider.js';
+import { runHostTool } from './host-tools.js';
 
 export const SUPERUSER = 'rehearse';
 /**
@@ -21,7 +22,7 @@ export const SUPERUSER = 'rehearse';
  * `doctor --clean` can tell a killed run's leftovers (pid gone) from a live run's.
  */
 export const tmpPrefix = (kind = '') => `rehearse-${kind}${process.pid}-`;
-export const LEFTOVER = /^rehearse-(?:django-)?(\d+)-[A-Za-z0-9]{6}$/;
+export const LEFTOVER = /^rehearse-(?:[a-z]+-)?(\d+)-[A-Za-z0-9]{6}$/;
 
 export interface LocalOptions {
   pgBin?: string;
@@ -81,7 +82,17 @@ export class LocalSandbox implements Sandbox {
     return { host: '127.0.0.1', port: this.port, user: SUPERUSER, database };
   }
 
-  clientTool(name: 'pg_restore' | 'psql' | 'pg_dump'): string {
+  readonly toolsTakeStdin = true;
+
+  runTool(tool: ClientTool, args: string[], o: ToolOptions): Promise<ToolResult> {
+    return runHostTool(this.clientTool(tool), args, this.conn(o.database), o);
+  }
+
+  async stage(hostPath: string): Promise<string> {
+    return hostPath;
+  }
+
+  clientTool(name: ClientTool): string {
     return path.join(this.bin.dir, name);
   }
 

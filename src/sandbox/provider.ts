@@ -30,10 +30,30 @@ export interface Sandbox {
    * server does; a local cluster or a container dies with it, so the run waits).
    */
   readonly survivesExit: boolean;
-  /** Absolute path of a client tool (pg_restore, psql, pg_dump) matching the server. */
-  clientTool(name: 'pg_restore' | 'psql' | 'pg_dump'): string;
+  /** Run a client tool (matching the server's version) against one of its databases. */
+  runTool(tool: ClientTool, args: string[], o: ToolOptions): Promise<ToolResult>;
+  /** Make a host file or directory readable by the tools; returns the path to give them. */
+  stage(hostPath: string): Promise<string>;
+  /** Whether runTool takes a stream on stdin (host tools do; tools inside a container here do not). */
+  readonly toolsTakeStdin: boolean;
   /** Stop the server and remove everything it created. Idempotent. */
   teardown(): Promise<void>;
+}
+
+export type ClientTool = 'pg_restore' | 'psql' | 'pg_dump';
+
+export interface ToolOptions {
+  database: string;
+  stdin?: NodeJS.ReadableStream;
+  /** Each line of the tool's stderr as it comes (or at the end, for tools in a container). */
+  onStderrLine?: (line: string) => void;
+}
+
+export interface ToolResult {
+  exitCode: number | undefined;
+  signal?: string | undefined;
+  stdout: string;
+  stderr: string;
 }
 
 /** libpq environment for the client tools: no password prompts, no ~/.pgpass surprises. */

@@ -11,7 +11,8 @@ import { CannotRehearseError, UsageError } from '../errors.js';
 import { ident, literal, pgConfig } from '../db.js';
 import type { Cleanup } from '../cleanup.js';
 import { findClientTools, type ClientTools } from './client-tools.js';
-import type { ConnInfo, Sandbox } from './provider.js';
+import type { ClientTool, ConnInfo, Sandbox, ToolOptions, ToolResult } from './provider.js';
+import { runHostTool } from './host-tools.js';
 
 export const MARK = 'rehearse:';
 
@@ -98,7 +99,17 @@ export class ServerSandbox implements Sandbox {
     return { ...this.base, database };
   }
 
-  clientTool(name: 'pg_restore' | 'psql' | 'pg_dump'): string {
+  readonly toolsTakeStdin = true;
+
+  runTool(tool: ClientTool, args: string[], o: ToolOptions): Promise<ToolResult> {
+    return runHostTool(this.clientTool(tool), args, this.conn(o.database), o);
+  }
+
+  async stage(hostPath: string): Promise<string> {
+    return hostPath;
+  }
+
+  clientTool(name: ClientTool): string {
     return path.join(this.tools.dir, name);
   }
 

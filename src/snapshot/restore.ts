@@ -1,16 +1,16 @@
 // Restore a snapshot into the template database: the pristine "before" that is
 // never migrated. Production roles do not exist in the sandbox, so ownership and
 // privileges are always skipped; archives restore in parallel.
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { Transform, type TransformCallback } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import { execa } from 'execa';
 import { CannotRehearseError } from '../errors.js';
 import type { Sandbox } from '../sandbox/provider.js';
-import { libpqEnv } from '../sandbox/provider.js';
+import { tmpPrefix } from '../sandbox/local.js';
 import type { SnapshotInfo } from './detect.js';
 import { formatBytes } from '../format.js';
 
@@ -35,17 +35,16 @@ export async function restoreSnapshot(
 ): Promise<void> {
   assertRestorable(snapshot, sandbox);
   await sandbox.createDatabase(database);
-  const env = libpqEnv(sandbox.conn(database));
   if (snapshot.format === 'plain' || snapshot.format === 'plain-gzip') {
-    await restorePlain(snapshot, sandbox, env, onProgress);
+    await restorePlain(snapshot, sandbox, database, onProgress);
   } else {
-    await restoreArchive(snapshot, sandbox, database, env, onProgress);
+    await restoreArchive(snapshot, sandbox, database, onProgress);
   }
 }
 
 /** The archive's table of contents: how many objects a restore will create. */
-async function tocEntries(snapshot: SnapshotInfo, sandbox: Sandbox): Promise<number | undefined> {
-  const r = await execa(sandbox.clientTool('pg_restore'), ['-l', snapshot.path], { reject: false, stdin: 'ignore' });
+async function tocEntries(sandbox: Sandbox, staged: string, database: string): Promise<number | undefined> {
+  const r = await sandbox.runTool('pg_restore', ['-l', staged], { database });
   if (r.exitCode !== 0) return undefined;
   return r.stdout.split('\n').filter((l) => l.trim() && !l.startsWith(';')).length;
 }
@@ -54,38 +53,29 @@ async function restoreArchive(
   snapshot: SnapshotInfo,
   sandbox: Sandbox,
   database: string,
-  env: Record<string, string>,
   onProgress: OnRestoreProgress,
 ): Promise<void> {
-  const total = await tocEntries(snapshot, sandbox);
+  const staged = await sandbox.stage(snapshot.path);
+  const total = await tocEntries(sandbox, staged, database);
   const args = ['--no-owner', '--no-privileges', '--exit-on-error', '--verbose', '-d', database];
   // tar archives cannot be restored in parallel.
   if (snapshot.format !== 'tar') args.push('-j', String(Math.max(2, Math.min(8, os.cpus().length))));
-  const child = execa(sandbox.clientTool('pg_restore'), [...args, snapshot.path], {
-    env,
-    reject: false,
-    stdin: 'ignore',
-  });
   // --verbose names each object as it is created (names only, never data).
   let done = 0;
   const errors: string[] = [];
-  createInterface({ input: child.stderr! }).on('line', (line) => {
-    if (/^pg_restore: (creating|processing data|executing|finished item)/.test(line)) done++;
-    else if (line.trim() && !/^pg_restore: (connecting|launching|processing item|entering|implied)/.test(line)) errors.push(line);
-    onProgress(total ? `${Math.min(done, total)} of ${total} objects` : `${done} objects`);
+  const r = await sandbox.runTool('pg_restore', [...args, staged], {
+    database,
+    onStderrLine: (line) => {
+      if (/^pg_restore: (creating|processing data|executing|finished item)/.test(line)) done++;
+      else if (line.trim() && !/^pg_restore: (connecting|launching|processing item|entering|implied)/.test(line)) errors.push(line);
+      onProgress(total ? `${Math.min(done, total)} of ${total} objects` : `${done} objects`);
+    },
   });
-  const r = await child;
-  r.stderr = errors.join('\n');
   if (r.signal) throw new CannotRehearseError(`restore failed: pg_restore crashed (${r.signal}): the snapshot is corrupt`);
-  if (r.exitCode !== 0) throw new CannotRehearseError(`restore failed: ${firstError(r.stderr, 'pg_restore')}`);
+  if (r.exitCode !== 0) throw new CannotRehearseError(`restore failed: ${firstError(errors.join('\n'), 'pg_restore')}`);
 }
 
-async function restorePlain(
-  snapshot: SnapshotInfo,
-  sandbox: Sandbox,
-  env: Record<string, string>,
-  onProgress: OnRestoreProgress,
-): Promise<void> {
+async function restorePlain(snapshot: SnapshotInfo, sandbox: Sandbox, database: string, onProgress: OnRestoreProgress): Promise<void> {
   const file = createReadStream(snapshot.path);
   let read = 0;
   file.on('data', (c) => {
@@ -95,24 +85,29 @@ async function restorePlain(
   let source: NodeJS.ReadableStream = file;
   if (snapshot.format === 'plain-gzip') source = source.pipe(createGunzip());
   const filtered = source.pipe(new SkipOwnershipAndPrivileges());
-  const child = execa(sandbox.clientTool('psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', '-'], {
-    env,
-    reject: false,
-    stdin: 'pipe',
-    stdout: 'ignore',
-  });
   let streamError: Error | undefined;
   const onErr = (e: Error) => {
     streamError = e;
-    child.stdin?.destroy();
   };
   source.on('error', onErr);
   filtered.on('error', onErr);
-  filtered.pipe(child.stdin!);
-  child.stdin!.on('error', () => {}); // psql may exit early on ON_ERROR_STOP
-  const r = await child;
+  const psql = ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', database];
+  let r;
+  if (sandbox.toolsTakeStdin) {
+    r = await sandbox.runTool('psql', [...psql, '-f', '-'], { database, stdin: filtered });
+  } else {
+    // Tools inside a container read files, not our stdin: filter to a file and hand it over.
+    const dir = mkdtempSync(path.join(os.tmpdir(), tmpPrefix('sql-')));
+    try {
+      const sql = path.join(dir, 'snapshot.sql');
+      await pipeline(filtered, createWriteStream(sql));
+      r = await sandbox.runTool('psql', [...psql, '-f', await sandbox.stage(sql)], { database });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
   if (streamError) throw new CannotRehearseError(`restore failed: ${streamError.message}`);
-  if (r.exitCode !== 0) throw new CannotRehearseError(`restore failed: ${firstError(String(r.stderr), 'psql')}`);
+  if (r.exitCode !== 0) throw new CannotRehearseError(`restore failed: ${firstError(r.stderr, 'psql')}`);
 }
 
 /** The restore tool's own first error line, without data-bearing detail lines. */
