@@ -117,7 +117,7 @@ export async function rehearse(
   };
 
   progress.phase('sandbox', 'starting a throwaway PostgreSQL');
-  const sandbox: Sandbox = await timed('sandboxMs', () => startSandbox(opts, cleanup));
+  const sandbox: Sandbox = await timed('sandboxMs', () => startSandbox(opts, cleanup, snapshot.serverMajor));
   report.sandbox = { kind: sandbox.kind, serverVersion: sandbox.serverVersion };
   assertRestorable(snapshot, sandbox);
   progress.step(`PostgreSQL ${sandbox.serverVersion} (${sandbox.kind})`);

@@ -161,10 +161,16 @@ async function clean(flags: DoctorFlags): Promise<string[]> {
       await admin.end();
     }
   }
-  const docker = await execa('docker', ['ps', '-aq', '--filter', 'label=rehearse.run'], { reject: false, timeout: 10_000 });
+  const docker = await execa('docker', ['ps', '-a', '--filter', 'label=rehearse.run', '--format',
+    '{{.ID}} {{.Label "rehearse.pid"}} {{.Label "rehearse.host"}}'], { reject: false, timeout: 10_000 });
   if (docker.exitCode === 0) {
-    for (const id of docker.stdout.split('\n').filter(Boolean)) {
-      await execa('docker', ['rm', '-f', id], { reject: false });
+    for (const line of docker.stdout.split('\n').filter(Boolean)) {
+      const [id, pid, host] = line.split(' ');
+      if (host === os.hostname() && alive(Number(pid))) {
+        done.push(`kept container ${id}: its run (pid ${pid}) is still going`);
+        continue;
+      }
+      await execa('docker', ['rm', '-f', id!], { reject: false });
       done.push(`removed container ${id}`);
     }
   }

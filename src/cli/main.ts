@@ -32,7 +32,9 @@ export function buildProgram(onExit: (code: number) => void): Command {
     .option('--allow-loss <table[.column]>', 'loss on that table or column is expected (repeatable)', collect, [])
     .option('--allow-irreversible <app.migration>', 'that migration may be irreversible (repeatable)', collect, [])
     .option('--playbook <file>', 'run this playbook instead of the built-in playbooks/pre-deploy.yml')
-    .addOption(new Option('--sandbox <kind>', 'where the throwaway databases live: a private local cluster, or an existing server').choices(['local', 'server']).default('local'))
+    .addOption(new Option('--sandbox <kind>', 'where the throwaway databases live: a private local cluster, a container, or an existing server').choices(['local', 'docker', 'server']).default('local'))
+    .addOption(new Option('--image <image>', 'with --sandbox docker: the PostgreSQL image (default: postgres:<major the snapshot was dumped from>)').env('REHEARSE_PG_IMAGE'))
+    .addOption(new Option('--docker-network <mode>', 'with --sandbox docker: a mapped port on the default bridge, or the host\'s network').choices(['bridge', 'host']).default('bridge'))
     .addOption(new Option('--server-url <url>', 'with --sandbox server: a postgres:// URL whose role may CREATE DATABASE').env('REHEARSE_SERVER_URL'))
     .option('--pg-bin <dir>', 'PostgreSQL binaries to use (server binaries for --sandbox local, client tools for server)')
     .option('--keep', 'keep the sandbox up after the run (until Ctrl-C) to poke at it')
@@ -44,6 +46,7 @@ Examples:
   $ rehearse run --project . --snapshot prod.dump --report-dir reports
   $ rehearse run --project app --snapshot prod.sql.gz --python .venv/bin/python --allow-loss crm_customer.phone
   $ rehearse run --snapshot prod.dump --allow-irreversible blog.0009_purge_spam --format json > report.json
+  $ rehearse run --snapshot prod.dump --sandbox docker
   $ rehearse run --snapshot prod.dump --sandbox server --server-url postgres://rehearser@big-box:5432/postgres
 ${EXIT_CODES}`)
     .action(async (flags: RunFlags) => onExit(await runCommand(flags)));

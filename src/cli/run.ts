@@ -25,6 +25,8 @@ export interface RunFlags {
   keep?: boolean;
   sandbox: string;
   serverUrl?: string;
+  image?: string;
+  dockerNetwork?: string;
   format: string;
   quiet?: boolean;
   verbose?: boolean;
@@ -63,6 +65,8 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       ...(flags.keep ? { keep: true } : {}),
       sandbox: flags.sandbox as SandboxKind,
       ...(flags.serverUrl ? { serverUrl: flags.serverUrl } : {}),
+      ...(flags.image ? { image: flags.image } : {}),
+      ...(flags.dockerNetwork ? { dockerNetwork: flags.dockerNetwork as 'bridge' | 'host' } : {}),
     };
     const prep = await prepare(opts);
     const result = await rehearse(opts, prep, cleanup, progress, report);

@@ -1,0 +1,42 @@
+// --sandbox docker, for real: a PostgreSQL container started with testcontainers,
+// restored with the image's own client tools. Here no registry is reachable, so
+// .ci/run builds an offline stand-in for postgres:15 (../shared/docker/up.sh) and
+// containers use host networking. Skipped, with a notice, where no engine runs.
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SNAPSHOTS } from '../helpers/paths.js';
+import { cleanupProjects, rehearseArgs, rehearseScenario, runCli, type CliRun } from '../helpers/run.js';
+import { makeProject } from '../helpers/project.js';
+
+const IMAGE = process.env.REHEARSE_TEST_PG_IMAGE ?? 'rehearse-test/postgres:15';
+const engine = (await execa('docker', ['image', 'inspect', IMAGE], { reject: false, timeout: 20_000 })).exitCode === 0;
+if (!engine) console.warn(`NOTICE: no Docker engine with ${IMAGE} here (run ../shared/docker/up.sh); the docker sandbox tests are skipped`);
+
+const DOCKER = ['--sandbox', 'docker', '--image', IMAGE, '--docker-network', 'host'];
+const env = { TESTCONTAINERS_RYUK_DISABLED: 'true', TESTCONTAINERS_HOST_OVERRIDE: '127.0.0.1', DOCKER_HOST: process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock' };
+afterAll(cleanupProjects);
+
+const summary = (r: CliRun) =>
+  (r.report?.findings ?? []).map((f) => `${f.code}:${f.severity}:${f.app}.${f.migration}:${f.table ?? ''}.${f.column ?? ''}:${f.lost ?? ''}`).sort();
+const containers = async () =>
+  (await execa('docker', ['ps', '-aq', '--filter', 'label=rehearse.run'], { env })).stdout.trim();
+
+describe.skipIf(!engine)('--sandbox docker', () => {
+  it.each(['remove-field', 'irreversible', 'ghost'])('gives the local sandbox\'s verdict on %s and leaves no container', async (scenario) => {
+    const local = await rehearseScenario(scenario);
+    const docker = await rehearseScenario(scenario, DOCKER, env);
+    expect(docker.report?.sandbox).toMatchObject({ kind: 'docker', serverVersion: expect.stringMatching(/^15\./) });
+    expect(docker.exitCode).toBe(local.exitCode);
+    expect(docker.report?.verdict).toBe(local.report?.verdict);
+    expect(summary(docker)).toEqual(summary(local));
+    expect(await containers()).toBe('');
+  });
+
+  it.each(['base.sql.gz', 'base.dir'])('restores %s with the image\'s own tools', async (file) => {
+    const project = makeProject('additive');
+    const r = await runCli([...rehearseArgs(project, `${SNAPSHOTS}/${file}`), ...DOCKER], env);
+    expect(r.stderr).not.toMatch(/restore failed/);
+    expect(r.exitCode).toBe(0);
+    expect(await containers()).toBe('');
+  });
+});
