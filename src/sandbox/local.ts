@@ -13,8 +13,8 @@ import { CannotRehearseError } from '../errors.js';
 import { ident, withClient } from '../db.js';
 import type { Cleanup } from '../cleanup.js';
 import { findPgBin, type PgBin } from './pgbin.js';
-import type { ClientTool, ConnInfo, Sandbox, ToolOptions, ToolResult } from './provider.js';
-import { runHostTool } from './host-tools.js';
+import type { ClientTool, ConnInfo, Sandbox } from './provider.js';
+import { HostToolsSandbox } from './host-tools.js';
 
 export const SUPERUSER = 'rehearse';
 /**
@@ -58,7 +58,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export class LocalSandbox implements Sandbox {
+export class LocalSandbox extends HostToolsSandbox implements Sandbox {
   readonly kind = 'local' as const;
   readonly databases = { template: 'rehearse_template', work: 'rehearse_work' };
   readonly survivesExit = false;
@@ -69,7 +69,9 @@ export class LocalSandbox implements Sandbox {
     readonly bin: PgBin,
     readonly dir: string,
     readonly port: number,
-  ) {}
+  ) {
+    super();
+  }
 
   get serverVersion(): string {
     return this.bin.version;
@@ -80,16 +82,6 @@ export class LocalSandbox implements Sandbox {
 
   conn(database: string): ConnInfo {
     return { host: '127.0.0.1', port: this.port, user: SUPERUSER, database };
-  }
-
-  readonly toolsTakeStdin = true;
-
-  runTool(tool: ClientTool, args: string[], o: ToolOptions): Promise<ToolResult> {
-    return runHostTool(this.clientTool(tool), args, this.conn(o.database), o);
-  }
-
-  async stage(hostPath: string): Promise<string> {
-    return hostPath;
   }
 
   clientTool(name: ClientTool): string {

@@ -11,8 +11,8 @@ import { CannotRehearseError, UsageError } from '../errors.js';
 import { ident, literal, pgConfig } from '../db.js';
 import type { Cleanup } from '../cleanup.js';
 import { findClientTools, type ClientTools } from './client-tools.js';
-import type { ClientTool, ConnInfo, Sandbox, ToolOptions, ToolResult } from './provider.js';
-import { runHostTool } from './host-tools.js';
+import type { ClientTool, ConnInfo, Sandbox } from './provider.js';
+import { HostToolsSandbox } from './host-tools.js';
 
 export const MARK = 'rehearse:';
 
@@ -41,7 +41,7 @@ export function parseServerUrl(url: string): ConnInfo {
   };
 }
 
-export class ServerSandbox implements Sandbox {
+export class ServerSandbox extends HostToolsSandbox implements Sandbox {
   readonly kind = 'server' as const;
   readonly survivesExit = true;
   readonly databases: { template: string; work: string };
@@ -56,6 +56,7 @@ export class ServerSandbox implements Sandbox {
     readonly runId: string,
     private readonly keep: boolean,
   ) {
+    super();
     this.databases = { template: `rehearse_${runId}_template`, work: `rehearse_${runId}` };
   }
 
@@ -97,16 +98,6 @@ export class ServerSandbox implements Sandbox {
 
   conn(database: string): ConnInfo {
     return { ...this.base, database };
-  }
-
-  readonly toolsTakeStdin = true;
-
-  runTool(tool: ClientTool, args: string[], o: ToolOptions): Promise<ToolResult> {
-    return runHostTool(this.clientTool(tool), args, this.conn(o.database), o);
-  }
-
-  async stage(hostPath: string): Promise<string> {
-    return hostPath;
   }
 
   clientTool(name: ClientTool): string {
