@@ -14,15 +14,15 @@ import { postgresUnder, rehearseArgs } from '../helpers/run.js';
 const project = makeProject('slow');
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
-async function interruptDuringForward(signal: 'SIGTERM' | 'SIGINT', group: boolean) {
+async function interruptDuringForward(signal: 'SIGTERM' | 'SIGINT', group: boolean, extra: string[] = [], extraEnv: Record<string, string> = {}) {
   const work = mkdtempSync(path.join(os.tmpdir(), 'rehearse-test-sig-'));
   chmodSync(work, 0o755);
   const tmp = path.join(work, 'tmp');
   await execa('mkdir', ['-m', '1777', tmp]);
-  const child = execa(BIN, rehearseArgs(project, snapshotFor('slow')).map((a) => a.replace('{reports}', path.join(work, 'r'))), {
+  const child = execa(BIN, rehearseArgs(project, snapshotFor('slow'), extra).map((a) => a.replace('{reports}', path.join(work, 'r'))), {
     reject: false,
     detached: group, // its own process group, like a terminal's foreground job
-    env: { TMPDIR: tmp, CI: 'true' },
+    env: { TMPDIR: tmp, CI: 'true', ...extraEnv },
   });
   let stderr = '';
   await new Promise<void>((resolve, reject) => {
@@ -62,5 +62,17 @@ describe('interrupts tear everything down', () => {
     expect(r.exitCode).toBe(130);
     expect(left).toEqual([]);
     expect(runners).toBe('');
+  });
+
+  const IMAGE = process.env.REHEARSE_TEST_PG_IMAGE ?? 'rehearse-test/postgres:15';
+  const docker = execa('docker', ['image', 'inspect', IMAGE], { reject: false }).then((r) => r.exitCode === 0);
+  it('SIGTERM mid-migration in a docker sandbox: exit 143, the container is gone', async (ctx) => {
+    if (!(await docker)) return ctx.skip();
+    const env = { TESTCONTAINERS_RYUK_DISABLED: 'true', TESTCONTAINERS_HOST_OVERRIDE: '127.0.0.1', DOCKER_HOST: process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock' };
+    const { r, left } = await interruptDuringForward('SIGTERM', false, ['--sandbox', 'docker', '--image', IMAGE, '--docker-network', 'host'], env);
+    expect(r.exitCode).toBe(143);
+    expect(left).toEqual([]);
+    const containers = await execa('docker', ['ps', '-aq', '--filter', 'label=rehearse.run'], { env });
+    expect(containers.stdout.trim()).toBe('');
   });
 });
