@@ -56,7 +56,10 @@ export class DjangoRunner {
   private stderrTail = '';
   private exited = false;
 
-  private constructor(private readonly proc: RunnerProcess) {}
+  private constructor(
+    private readonly proc: RunnerProcess,
+    private readonly onLog?: (text: string) => void,
+  ) {}
 
   static async start(opts: RunnerOptions): Promise<DjangoRunner> {
     const env: Record<string, string> = {
@@ -68,7 +71,7 @@ export class DjangoRunner {
     };
     if (opts.settings) env.REHEARSE_ORIGINAL_SETTINGS = opts.settings;
     const proc = spawnRunner(opts.python, opts.managePy, env);
-    const runner = new DjangoRunner(proc);
+    const runner = new DjangoRunner(proc, opts.onLog);
     // On an interrupt there is no point waiting for a migration to finish.
     opts.cleanup.add('django runner', () => runner.stop(opts.cleanup.interrupted ? 0 : 5000));
     const fd3 = proc.stdio[3] as Readable;
@@ -84,9 +87,9 @@ export class DjangoRunner {
     const keep = (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       runner.stderrTail = (runner.stderrTail + text).slice(-8000);
-      opts.onLog?.(text);
+      opts.onLog?.(djangoLines(text));
     };
-    proc.stdout?.on('data', (c: Buffer) => opts.onLog?.(c.toString('utf8')));
+    proc.stdout?.on('data', (c: Buffer) => opts.onLog?.(djangoLines(c.toString('utf8'))));
     proc.stderr?.on('data', keep);
     proc.catch(() => {});
     void proc.then((r) => {
@@ -131,8 +134,10 @@ export class DjangoRunner {
   }
 
   /** `manage.py migrate APP TARGET --noinput`, the real command, in the long-lived process. */
-  migrate(app: string, target: string): Promise<ManageResult> {
-    return this.request<ManageResult>({ cmd: 'manage', argv: ['migrate', app, target, '--noinput'] });
+  async migrate(app: string, target: string): Promise<ManageResult> {
+    const r = await this.request<ManageResult>({ cmd: 'manage', argv: ['migrate', app, target, '--noinput'] });
+    if (r.output) this.onLog?.(djangoLines(r.output));
+    return r;
   }
 
   /** Ask the runner to exit; kill it if it has not within `graceMs`. */
@@ -148,4 +153,17 @@ export class DjangoRunner {
       await this.proc;
     }
   }
+}
+
+/**
+ * Django's own progress lines pass (--verbose); anything else a migration printed
+ * may hold row values, so it is only counted.
+ */
+const DJANGO_LINE = /^\s*(Operations to perform|Apply all migrations|Target specific migration|Running migrations|Unapplying |Applying |Rendering model states|No migrations to apply|Running post-migrate handlers|  Your models in app)/;
+
+export function djangoLines(text: string): string {
+  const lines = text.split('\n').filter((l) => l.trim());
+  const shown = lines.filter((l) => DJANGO_LINE.test(l));
+  const hidden = lines.length - shown.length;
+  return [...shown, ...(hidden ? [`(${hidden} other line${hidden === 1 ? '' : 's'} of output hidden: they may hold data)`] : [])].join('\n');
 }

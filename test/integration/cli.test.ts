@@ -113,4 +113,14 @@ describe('the Django project', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ schemaVersion: 1, verdict: 'pass', exitCode: 0 });
     void PYTHON;
   });
+
+  it('--quiet prints only the verdict and the findings; --verbose adds Django\'s own lines', async () => {
+    const q = await runCli([...rehearseArgs(project, snapshot), '--quiet']);
+    expect(q.exitCode).toBe(0);
+    expect(q.stdout.trim()).toBe('rehearse: PASS (exit 0): 0 errors, 0 warnings');
+    expect(q.stderr).toBe('');
+    const v = await runCli([...rehearseArgs(project, snapshot), '--verbose']);
+    expect(v.stderr).toMatch(/\|\s+Applying shop\.0003_customer_loyalty\.\.\. OK/);
+    expect(v.stderr).toMatch(/\|\s+Unapplying shop\.0003_customer_loyalty\.\.\. OK/);
+  });
 });
