@@ -1,6 +1,7 @@
 // The command line: parsing only. Every command's work lives in its own module.
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.js';
+import { SANDBOX_KINDS } from '../sandbox/start.js';
 import { runCommand, type RunFlags } from './run.js';
 import { doctorCommand, type DoctorFlags } from './doctor.js';
 
@@ -32,7 +33,7 @@ export function buildProgram(onExit: (code: number) => void): Command {
     .option('--allow-loss <table[.column]>', 'loss on that table or column is expected (repeatable)', collect, [])
     .option('--allow-irreversible <app.migration>', 'that migration may be irreversible (repeatable)', collect, [])
     .option('--playbook <file>', 'run this playbook instead of the built-in playbooks/pre-deploy.yml')
-    .addOption(new Option('--sandbox <kind>', 'where the throwaway databases live: a private local cluster, a container, or an existing server').choices(['local', 'docker', 'server']).default('local'))
+    .addOption(new Option('--sandbox <kind>', 'where the throwaway databases live: a private local cluster, a container, or an existing server').choices([...SANDBOX_KINDS]).default('local'))
     .addOption(new Option('--image <image>', 'with --sandbox docker: the PostgreSQL image (default: postgres:<major the snapshot was dumped from>)').env('REHEARSE_PG_IMAGE'))
     .addOption(new Option('--docker-network <mode>', 'with --sandbox docker: a mapped port on the default bridge, or the host\'s network').choices(['bridge', 'host']).default('bridge'))
     .addOption(new Option('--server-url <url>', 'with --sandbox server: a postgres:// URL whose role may CREATE DATABASE').env('REHEARSE_SERVER_URL'))
