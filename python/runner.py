@@ -88,18 +88,8 @@ def stray_files(app_path):
     return stray
 
 
-def introspect():
-    from django.apps import apps
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
+def apps_info(apps):
     from django.db.migrations.loader import MigrationLoader
-    from django.db.migrations.recorder import MigrationRecorder
-
-    loader = MigrationLoader(connection, ignore_no_migrations=True)
-    graph = loader.graph
-    recorder = MigrationRecorder(connection)
-    applied_rows = sorted(recorder.applied_migrations().keys()) if recorder.has_table() else []
-    applied = set(applied_rows)
 
     app_info = []
     for cfg in apps.get_app_configs():
@@ -113,6 +103,58 @@ def introspect():
             except ImportError:
                 path = None
         app_info.append({"label": cfg.label, "name": cfg.name, "migrationsPath": path, "stray": stray_files(path)})
+    return app_info
+
+
+def broken_graph(exc, applied_rows):
+    """Django cannot build the graph (a migration depends on one that is not there):
+    `migrate` would fail before applying anything. Report what can still be known."""
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(connection, ignore_no_migrations=True, load=False)
+    loader.load_disk()
+    origin = getattr(exc, "origin", None)
+    origin_key = (getattr(origin, "app_label", None), getattr(origin, "name", None)) if origin is not None else (None, None)
+    node = tuple(exc.node) if isinstance(exc.node, (tuple, list)) else (None, str(exc.node))
+    connection.close()
+    return {
+        "djangoVersion": __import__("django").get_version(),
+        "apps": apps_info(apps),
+        "nodes": [],
+        "disk": sorted([list(k) for k in loader.disk_migrations.keys()]),
+        "appliedRows": [list(k) for k in applied_rows],
+        "appliedResolved": [list(k) for k in applied_rows],
+        "leaves": {},
+        "conflicts": {},
+        "inconsistent": [],
+        "plan": [],
+        "brokenGraph": {
+            "app": origin_key[0], "name": origin_key[1], "missingApp": node[0], "missingName": node[1],
+            "message": str(exc),
+        },
+    }
+
+
+def introspect():
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.exceptions import NodeNotFoundError
+    from django.db.migrations.executor import MigrationExecutor
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.recorder import MigrationRecorder
+
+    recorder = MigrationRecorder(connection)
+    applied_rows = sorted(recorder.applied_migrations().keys()) if recorder.has_table() else []
+    applied = set(applied_rows)
+    try:
+        loader = MigrationLoader(connection, ignore_no_migrations=True)
+    except NodeNotFoundError as exc:
+        return broken_graph(exc, applied_rows)
+    graph = loader.graph
+
+    app_info = apps_info(apps)
 
     nodes = []
     for key, mig in graph.nodes.items():

@@ -182,7 +182,7 @@ export async function rehearse(
   const schema: Facts['schema'] = { baseline, forward: [], backward: [] };
   let appliedAfterBackward: MigrationKey[] | undefined;
 
-  const blocked = Object.keys(intro.conflicts).length > 0 || intro.inconsistent.length > 0;
+  const blocked = Object.keys(intro.conflicts).length > 0 || intro.inconsistent.length > 0 || !!intro.brokenGraph;
   if (blocked) {
     progress.phase('forward', 'skipped: Django refuses to migrate this history (see findings)');
   } else if (opts.playbook.steps.includes('forward')) {

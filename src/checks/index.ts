@@ -5,6 +5,7 @@ import { historyInconsistent } from './history-inconsistent.js';
 import { conflictingLeaves } from './conflicting-leaves.js';
 import { strayMigrationFile } from './stray-migration-file.js';
 import { migrationFailed } from './migration-failed.js';
+import { brokenGraph } from './broken-graph.js';
 import { irreversible } from './irreversible.js';
 import { rollbackFailed } from './rollback-failed.js';
 import { dataLossRows } from './data-loss-rows.js';
@@ -19,6 +20,7 @@ export const CHECKS: readonly Check[] = [
   historyInconsistent,
   conflictingLeaves,
   strayMigrationFile,
+  brokenGraph,
   migrationFailed,
   dataLossTable,
   dataLossRows,

@@ -39,6 +39,8 @@ export interface Introspection {
   inconsistent: Array<{ app: string; name: string; parentApp: string; parentName: string }>;
   /** What `manage.py migrate` would apply, in order. Empty when leaves conflict. */
   plan: MigrationKey[];
+  /** Set when Django cannot build the graph: APP.NAME depends on a migration that is not there. */
+  brokenGraph?: { app: string | null; name: string | null; missingApp: string | null; missingName: string; message: string };
 }
 
 export const keyOf = (app: string, name: string) => `${app}.${name}`;

@@ -159,4 +159,14 @@ describe('rehearse run: the gate', () => {
     expect(re!.diff).toMatch(/^diffs\/reforward\.diff$/);
     expect(r.report!.migrations[0]!.reforward.status).toBe('applied');
   });
+
+  it('fails, with a report, when a migration depends on a deleted one and Django cannot load the graph', async () => {
+    const r = await rehearseScenario('broken-graph');
+    expect(r.exitCode).toBe(1);
+    expect(find(r, 'HISTORY_GHOST')).toEqual([expect.objectContaining({ severity: 'error', migration: '0003_deleted_experiment' })]);
+    const [f] = find(r, 'MIGRATION_FAILED');
+    expect(f).toMatchObject({ app: 'shop', migration: '0004_experiment_results', severity: 'error' });
+    expect(f!.message).toContain('shop.0003_deleted_experiment');
+    expect(r.report!.plan).toEqual([]);
+  });
 });
