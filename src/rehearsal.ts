@@ -208,7 +208,7 @@ export async function rehearse(
   if (opts.playbook.steps.includes('backward') && applied.length > 0) {
     progress.phase('backward', 'to the snapshot\'s recorded state');
     const nodes = nodeMap(intro);
-    let complete = true;
+    let stoppedAt: number | undefined;
     for (const [m, i] of [...applied].reverse()) {
       cleanup.throwIfInterrupted();
       const target = unapplyTarget(nodes, m.app, m.migration);
@@ -224,13 +224,14 @@ export async function rehearse(
       const irreversible = IRREVERSIBLE_ERROR.test(`${err.type} ${err.message}`);
       m.backward = { status: irreversible ? 'irreversible' : 'failed', ms: r.ms, error: err };
       progress.step(`✗ ${m.app}.${m.migration} ${irreversible ? 'is irreversible' : 'failed to reverse'}`);
-      complete = false;
+      stoppedAt = i;
       break;
     }
-    if (complete) {
-      appliedAfterBackward = await runner.appliedRows();
+    if (stoppedAt === undefined) appliedAfterBackward = await runner.appliedRows();
+    // Where the run stopped early, the data of what it did revert is still compared.
+    if (stoppedAt === undefined || migrations.some((m) => m.backward.status === 'reverted')) {
       progress.step('comparing the data with the snapshot');
-      await timed('observeMs', () => data.afterBackward());
+      await timed('observeMs', () => data.afterBackward(stoppedAt ?? -1));
     }
   }
 

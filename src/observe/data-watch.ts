@@ -66,8 +66,12 @@ export class DataWatch {
   private readonly columnLost = new Map<string, number>();
   private readonly dropped = new Set<number>();
   private readonly forwardTouch = new Map<number, number>();
+  /** Every forward step that touched a table (a partial rollback must leave some out). */
+  private readonly forwardSteps = new Map<number, Set<number>>();
   private readonly backwardTouch = new Map<number, number>();
   private readonly forwardLosses: Loss[] = [];
+  /** The step that first lost a table's rows ("oid") or a column's values ("oid.attnum"). */
+  private readonly lossStep = new Map<string, number>();
   private readonly rollbackLosses: Loss[] = [];
   private readonly rows = new Map<number, TableRows>();
 
@@ -152,6 +156,11 @@ export class DataWatch {
     return { tables, stats, touched };
   }
 
+  private lose(loss: Loss, key: string): void {
+    this.forwardLosses.push(loss);
+    if (!this.lossStep.has(key)) this.lossStep.set(key, loss.step!);
+  }
+
   /** After forward step `step`: exact row, table and column losses it caused. */
   async afterForwardStep(step: number): Promise<void> {
     const { tables, stats, touched } = await this.diffSince(this.lastTables, this.lastStats);
@@ -162,16 +171,17 @@ export class DataWatch {
     );
     for (const { base, cur, rewritten, d, colsChanged, beforeRows, now } of counted) {
       this.forwardTouch.set(base.oid, step);
+      this.forwardSteps.set(base.oid, (this.forwardSteps.get(base.oid) ?? new Set()).add(step));
       this.counts.set(base.oid, now);
       if (!cur) {
         this.dropped.add(base.oid);
         if (beforeRows > 0) {
-          this.forwardLosses.push({ kind: 'table', step, table: base.name, before: beforeRows, after: 0, lost: beforeRows });
+          this.lose({ kind: 'table', step, table: base.name, before: beforeRows, after: 0, lost: beforeRows }, `${base.oid}`);
         }
         continue;
       }
       if (now < beforeRows) {
-        this.forwardLosses.push({ kind: 'rows', step, table: base.name, before: beforeRows, after: now, lost: beforeRows - now });
+        this.lose({ kind: 'rows', step, table: base.name, before: beforeRows, after: now, lost: beforeRows - now }, `${base.oid}`);
       }
       if (rewritten || colsChanged || d.upd > 0) await this.columnSurvival(step, base, cur);
     }
@@ -204,10 +214,10 @@ export class DataWatch {
       const already = this.columnLost.get(k) ?? 0;
       if (lostNow > already) {
         this.columnLost.set(k, lostNow);
-        this.forwardLosses.push({
+        this.lose({
           kind: 'column', step, table: base.name, column: c.name,
           before: before.nonNull.get(c.attnum) ?? present, after: present - lostNow, lost: lostNow - already,
-        });
+        }, k);
       }
     }
   }
@@ -220,7 +230,7 @@ export class DataWatch {
       const n = Number((await this.templatePool.query<{ n: string }>(
         `SELECT count(${quoteIdent(c.name)}) AS n FROM ${qualified(base)}`)).rows[0]!.n);
       this.columnLost.set(k, n);
-      if (n > 0) this.forwardLosses.push({ kind: 'column', step, table: base.name, column: c.name, before: n, after: 0, lost: n });
+      if (n > 0) this.lose({ kind: 'column', step, table: base.name, column: c.name, before: n, after: 0, lost: n }, k);
     }
   }
 
@@ -280,11 +290,13 @@ export class DataWatch {
   }
 
   /**
-   * The backward run reached the snapshot's recorded state: compare the data of
-   * every table the run touched with the snapshot. Missing rows and changed or
-   * emptied values are losses; extra rows (stale content types) are not.
+   * After the backward run, compare with the snapshot the data of every table the
+   * run touched. Missing rows and changed or emptied values are losses; extra rows
+   * (stale content types) are not. If the run stopped early (an irreversible
+   * migration), steps up to `stillApplied` are still in place: only tables that
+   * none of them touched can be expected back as they were, so only those are compared.
    */
-  async afterBackward(): Promise<void> {
+  async afterBackward(stillApplied = -1): Promise<void> {
     await this.settle();
     const tables = await readTables(this.work);
     const stats = await readStats(this.work);
@@ -297,7 +309,8 @@ export class DataWatch {
       const touched = this.forwardTouch.has(base.oid) || this.backwardTouch.has(base.oid) || !cur ||
         cur.oid !== base.oid || cur.filenode !== base.filenode || columnsKey(cur) !== columnsKey(base) ||
         (s0 && s1 && (s0.ins !== s1.ins || s0.upd !== s1.upd || s0.del !== s1.del));
-      if (touched) todo.push({ base, cur });
+      const kept = [...(this.forwardSteps.get(base.oid) ?? [])].some((step) => step <= stillApplied);
+      if (touched && !kept) todo.push({ base, cur });
     }
     const counted = await Promise.all(
       todo.map(async (t) => ({ ...t, beforeRows: await this.templateCount(t.base), afterRows: t.cur ? await this.countNow(t.cur) : 0 })),
@@ -306,7 +319,9 @@ export class DataWatch {
   }
 
   private async compareRolledBack(base: TableInfo, cur: TableInfo | undefined, beforeRows: number, afterRows: number): Promise<void> {
-    const step = this.forwardTouch.get(base.oid) ?? this.backwardTouch.get(base.oid);
+    // Attributed to the step that lost the data on the way forward, else the last that touched the table.
+    const touchStep = this.forwardTouch.get(base.oid) ?? this.backwardTouch.get(base.oid);
+    const step = this.lossStep.get(`${base.oid}`) ?? touchStep;
     const e = this.entry(base.oid);
     e.rowsAfterBackward = afterRows;
     if (e.rowsAfterForward === null) e.rowsAfterForward = this.counts.get(base.oid) ?? beforeRows;
@@ -337,7 +352,7 @@ export class DataWatch {
       const changed = Number(row[`c${c.attnum}`]);
       if (changed > 0) {
         this.rollbackLosses.push({
-          kind: 'column', step, table: base.name, column: c.name,
+          kind: 'column', step: this.lossStep.get(`${base.oid}.${c.attnum}`) ?? touchStep, table: base.name, column: c.name,
           before: before.nonNull.get(c.attnum) ?? 0, after: Number(row[`n${c.attnum}`]) - changed, lost: changed,
         });
       }

@@ -114,4 +114,17 @@ describe('data preservation', () => {
     expect(tables).toContain('shop_customer');
     expect(tables).not.toContain('shop_order');
   });
+
+  it('compares the data of what a stopped rollback did revert, and leaves out what is still applied', async () => {
+    const r = await rehearseScenario('partial-rollback');
+    expect(r.exitCode).toBe(1);
+    expect(r.report!.migrations.map((m) => m.backward.status)).toEqual(['irreversible', 'reverted']);
+    expect(losses(r)).toEqual([
+      // 0003 rewrites 500 gift notes on the way forward (and is still applied after the rollback) ...
+      { code: 'DATA_LOSS_COLUMN', app: 'shop', migration: '0003_tag_gift_orders', table: 'shop_order', column: 'note', lost: 500, allowed: false },
+      { code: 'DATA_LOSS_COLUMN', app: 'shop', migration: '0004_remove_customer_phone', table: 'shop_customer', column: 'phone', lost: 450, allowed: false },
+      // ... so only 0004's table is expected back as it was.
+      { code: 'ROLLBACK_DATA_LOSS', app: 'shop', migration: '0004_remove_customer_phone', table: 'shop_customer', column: 'phone', lost: 450, allowed: false },
+    ]);
+  });
 });

@@ -91,6 +91,15 @@ describe('npm run demo', () => {
     expect(col?.migration).toBe('0008_remove_blogpage_legacy_html');
   });
 
+  it('shows what rolling back would not bring back, where the rollback could reach', () => {
+    const back = (table: string, column?: string) =>
+      one('ROLLBACK_DATA_LOSS', (f) => f.table === table && (column === undefined || f.column === column))[0];
+    expect(back('forum_post')).toMatchObject({ migration: '0002_purge_spam_accounts', lost: truth.forum_post });
+    expect(back('blog_blogpage', 'legacy_html')).toMatchObject({ migration: '0008_remove_blogpage_legacy_html', lost: truth.legacy_html });
+    // Trust levels are still rewritten by the irreversible 0007: not expected back.
+    expect(back('forum_integration_trustlevel')).toBeUndefined();
+  });
+
   it('release 2 fails on production rows only', async () => {
     const r2 = await demo(['--release', '2']);
     expect(r2.exitCode).toBe(1);
