@@ -120,7 +120,9 @@ function firstError(stderr: string, tool: string): string {
 
 /**
  * Drops ownership and privilege statements from a plain SQL dump, line by line,
- * leaving COPY data blocks untouched (data lines may start with any word).
+ * leaving COPY data blocks untouched (data lines may start with any word). A dump
+ * made with `pg_dump -C` also creates and reconnects to its own database: those
+ * lines go too, so everything restores into the template.
  */
 export class SkipOwnershipAndPrivileges extends Transform {
   private rest = '';
@@ -149,6 +151,8 @@ export class SkipOwnershipAndPrivileges extends Transform {
     else if (/^ALTER .* OWNER TO .*;$/.test(line)) return '';
     else if (/^(GRANT|REVOKE) .*;$/.test(line)) return '';
     else if (/^SET SESSION AUTHORIZATION /.test(line)) return '';
+    else if (/^(CREATE|ALTER|COMMENT ON) DATABASE .*;$/.test(line)) return '';
+    else if (/^\\connect /.test(line)) return '';
     return line + '\n';
   }
 }

@@ -48,6 +48,7 @@ export async function buildSnapshots(): Promise<void> {
     await dump('base', ['-Fd', '-f', path.join(SNAPSHOTS, 'base.dir')]);
     await dump('base', ['-Ft', '-f', path.join(SNAPSHOTS, 'base.tar')]);
     await dump('base', ['-Fp', '-f', path.join(SNAPSHOTS, 'base.sql')]);
+    await dump('base', ['-Fp', '-C', '-f', path.join(SNAPSHOTS, 'base-create.sql')]);
     await execa('sh', ['-c', `gzip -c '${path.join(SNAPSHOTS, 'base.sql')}' > '${path.join(SNAPSHOTS, 'base.sql.gz')}'`]);
 
     // Production roles own the tables and hold grants; the sandbox has none of them.
@@ -91,7 +92,9 @@ function fixturesDigest(): string {
     }
   };
   walk(FIXTURES);
-  return files.sort().join('\n') + `\n${os.userInfo().username}`;
+  // RECIPE: bump when this builder changes what it dumps.
+  const RECIPE = 2;
+  return files.sort().join('\n') + `\n${os.userInfo().username}\nrecipe ${RECIPE}`;
 }
 
 function hash(s: string): number {

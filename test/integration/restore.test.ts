@@ -22,6 +22,7 @@ describe('restore', () => {
     ['base.tar', 'tar'],
     ['base.sql', 'plain'],
     ['base.sql.gz', 'plain-gzip'],
+    ['base-create.sql', 'plain'], // pg_dump -C: its CREATE DATABASE and \connect are skipped
   ])('restores %s (%s) and passes the additive change', async (file, format) => {
     // A misleading name proves the format comes from the content.
     const snap = path.join(scratch, `snapshot-${format}.bin`);

@@ -33,4 +33,16 @@ describe('SkipOwnershipAndPrivileges', () => {
         'ALTER TABLE z OWNER TO q;', 'café ☕', '\\.', 'SELECT 1;', ''].join('\n'),
     );
   });
+
+  it('drops what pg_dump -C adds: its own database and the reconnect', async () => {
+    const sql = [
+      "CREATE DATABASE shop WITH TEMPLATE = template0 ENCODING = 'UTF8';",
+      'ALTER DATABASE shop OWNER TO prod;',
+      "COMMENT ON DATABASE shop IS 'prod';",
+      '\\connect shop',
+      'CREATE TABLE t (a int);',
+      '',
+    ].join('\n');
+    expect(await filter(sql)).toBe('CREATE TABLE t (a int);\n');
+  });
 });
