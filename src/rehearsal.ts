@@ -15,6 +15,7 @@ import { DjangoRunner, type ManageResult } from './django/runner.js';
 import { writeSettingsShim } from './django/shim.js';
 import { UsageError } from './errors.js';
 import { DataWatch } from './observe/data-watch.js';
+import { evaluate, type InvariantResult, type When } from './observe/invariants.js';
 import { fingerprint, type Fingerprint } from './observe/fingerprint.js';
 import type { Playbook } from './playbook/schema.js';
 import { applyPolicy, type Policy } from './policy.js';
@@ -167,6 +168,12 @@ export async function rehearse(
 
   progress.phase('baseline', 'reading the snapshot\'s schema and table identities');
   const baseline = await timed('observeMs', observe);
+  const invariants: InvariantResult[] = [];
+  const checkInvariants = async (when: When) => {
+    const due = opts.playbook.invariants.filter((inv) => when === 'snapshot' || inv.after.includes(when));
+    for (const inv of due) invariants.push(await timed('observeMs', () => evaluate(work, inv, when)));
+  };
+  await checkInvariants('snapshot');
   const data = new DataWatch(work, sandbox.conn(WORK_DB), sandbox.conn(TEMPLATE_DB));
   cleanup.add('data watch', () => data.close());
   await timed('observeMs', () => data.start());
@@ -202,6 +209,7 @@ export async function rehearse(
       progress.step(`✓ ${m.app}.${m.migration} (${r.ms} ms)`);
     }
     data.afterForward();
+    await checkInvariants('forward');
   }
 
   const applied = migrations.map((m, i) => [m, i] as const).filter(([m]) => m.forward.status === 'applied');
@@ -233,6 +241,7 @@ export async function rehearse(
       progress.step('comparing the data with the snapshot');
       await timed('observeMs', () => data.afterBackward(stoppedAt ?? -1));
     }
+    await checkInvariants('backward');
   }
 
   const reverted = migrations.map((m, i) => [m, i] as const).filter(([m]) => m.backward.status === 'reverted');
@@ -252,6 +261,7 @@ export async function rehearse(
       progress.step(`✓ ${m.app}.${m.migration} (${r.ms} ms)`);
     }
     if (complete) schema.reforward = await timed('observeMs', observe);
+    await checkInvariants('reforward');
   }
 
   progress.phase('checks');
@@ -264,7 +274,7 @@ export async function rehearse(
   ]);
   const dataFacts = await timed('observeMs', () => data.finish());
   report.tables = dataFacts.tables;
-  const facts: Facts = { projectDir: prep.projectDir, intro, migrations, schema, identifiers, data: dataFacts,
+  const facts: Facts = { projectDir: prep.projectDir, intro, migrations, schema, identifiers, data: dataFacts, invariants,
     ...(appliedAfterBackward ? { appliedAfterBackward } : {}) };
   const drafts = CHECKS.flatMap((c) => c.run(facts));
   const findings = applyPolicy(drafts, opts.policy);

@@ -2,6 +2,7 @@
 // these facts: they never touch the database or Django themselves.
 import type { Introspection, MigrationKey } from '../django/introspection.js';
 import type { DataFacts } from '../observe/data-watch.js';
+import type { InvariantResult } from '../observe/invariants.js';
 import type { Fingerprint } from '../observe/fingerprint.js';
 import type { Finding, MigrationRecord } from '../report/model.js';
 
@@ -23,6 +24,8 @@ export interface Facts {
   appliedAfterBackward?: MigrationKey[];
   /** Exact data losses, forward and after the rollback (see observe/data-watch.ts). */
   data: DataFacts;
+  /** The playbook's SQL invariants, as evaluated (see observe/invariants.ts). */
+  invariants: InvariantResult[];
   /** Identifiers that may appear in messages (see report/redact.ts). */
   identifiers: ReadonlySet<string>;
 }

@@ -12,6 +12,7 @@ import { dataLossRows } from './data-loss-rows.js';
 import { dataLossTable } from './data-loss-table.js';
 import { dataLossColumn } from './data-loss-column.js';
 import { rollbackDataLoss } from './rollback-data-loss.js';
+import { invariantFailed } from './invariant-failed.js';
 import { rollbackSchemaMismatch } from './rollback-schema-mismatch.js';
 import { reforwardFailed } from './reforward-failed.js';
 
@@ -30,4 +31,5 @@ export const CHECKS: readonly Check[] = [
   rollbackSchemaMismatch,
   rollbackDataLoss,
   reforwardFailed,
+  invariantFailed,
 ];

@@ -9,6 +9,22 @@ export type Phase = (typeof PHASES)[number];
 const migrationRef = z.string().regex(/^[A-Za-z_][\w]*\.[\w]+$/, 'expected app.migration');
 const tableRef = z.string().regex(/^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*){0,2}$/, 'expected table or table.column');
 
+/**
+ * A SQL invariant: checked on the snapshot first, then after each phase named in
+ * `after`. `expect`: `zero` (one number, 0), `true` (one boolean, true) or
+ * `no-rows` (the query returns nothing). Run read-only; only the row count or
+ * the number it returned is ever reported, never row contents.
+ */
+const Invariant = z
+  .object({
+    name: z.string().min(1),
+    sql: z.string().min(1),
+    expect: z.enum(['zero', 'true', 'no-rows']).default('zero'),
+    after: z.array(z.enum(PHASES)).min(1).default([...PHASES]),
+  })
+  .strict();
+export type Invariant = z.infer<typeof Invariant>;
+
 export const PlaybookSchema = z
   .object({
     name: z.string().min(1),
@@ -21,6 +37,7 @@ export const PlaybookSchema = z
       })
       .strict()
       .default({ allowLoss: [], allowIrreversible: [] }),
+    invariants: z.array(Invariant).default([]),
   })
   .strict()
   .superRefine((p, ctx) => {

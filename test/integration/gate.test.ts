@@ -169,4 +169,33 @@ describe('rehearse run: the gate', () => {
     expect(f!.message).toContain('shop.0003_deleted_experiment');
     expect(r.report!.plan).toEqual([]);
   });
+
+  it('checks a playbook\'s SQL invariants on the snapshot and after each phase', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const os = await import('node:os');
+    const dir = mkdtempSync(`${os.tmpdir()}/rehearse-test-pb-`);
+    const pb = `${dir}/invariants.yml`;
+    writeFileSync(pb, [
+      'name: with-invariants',
+      'steps: [forward, backward, reforward]',
+      'invariants:',
+      '  - name: at least 510 customers',
+      '    sql: SELECT count(*) >= 510 FROM shop_customer',
+      '    expect: "true"',
+      '    after: [forward]',
+      '  - name: every order has its customer',
+      '    sql: SELECT count(*) FROM shop_order o LEFT JOIN shop_customer c ON c.id = o.customer_id WHERE c.id IS NULL',
+      '  - name: a broken query',
+      '    sql: SELECT nope FROM nowhere',
+      '',
+    ].join('\n'));
+    const r = await rehearseScenario('dedupe', ['--playbook', pb]);
+    const inv = find(r, 'INVARIANT_FAILED').map((f) => [f.severity, (f.details as { invariant: string; when: string }).invariant, (f.details as { when: string }).when]);
+    expect(inv).toEqual([
+      ['warning', 'a broken query', 'snapshot'],
+      ['error', 'at least 510 customers', 'forward'],
+    ]);
+    expect(find(r, 'INVARIANT_FAILED')[1]!.message).toContain('returned false');
+    expect(r.exitCode).toBe(1);
+  });
 });
