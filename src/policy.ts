@@ -2,7 +2,7 @@
 // playbook's policy) mark matching findings allowed. Allowed findings stay in the
 // report but no longer fail the gate.
 import type { Draft } from './checks/facts.js';
-import type { Finding } from './report/model.js';
+import type { FindingWithPatch } from './report/model.js';
 
 export interface Policy {
   allowLoss: string[];
@@ -23,7 +23,7 @@ function lossAllowed(policy: Policy, d: Draft): boolean {
   });
 }
 
-export function applyPolicy(drafts: Draft[], policy: Policy): Array<Finding & { patch?: Draft['patch'] }> {
+export function applyPolicy(drafts: Draft[], policy: Policy): FindingWithPatch[] {
   return drafts.map((d) => {
     const allowed =
       (d.code === 'IRREVERSIBLE' && policy.allowIrreversible.includes(`${d.app}.${d.migration}`)) || lossAllowed(policy, d);

@@ -19,7 +19,7 @@ import { evaluate, type InvariantResult, type When } from './observe/invariants.
 import { fingerprint, type Fingerprint } from './observe/fingerprint.js';
 import type { Playbook } from './playbook/schema.js';
 import { applyPolicy, type Policy } from './policy.js';
-import type { Finding, MigrationRecord, Report, StepError } from './report/model.js';
+import type { Finding, FindingWithPatch, MigrationRecord, Report, StepError } from './report/model.js';
 import { verdictOf } from './report/model.js';
 import type { Progress } from './report/progress.js';
 import { identifiersIn } from './report/redact.js';
@@ -87,15 +87,13 @@ function stepError(r: ManageResult): StepError {
 
 const IRREVERSIBLE_ERROR = /IrreversibleError|is not reversible|cannot reverse this operation/i;
 
-export type ReportFinding = Finding & { patch?: { name: string; text: string } };
-
 export async function rehearse(
   opts: RunOptions,
   prep: Prepared,
   cleanup: Cleanup,
   progress: Progress,
   report: Report,
-): Promise<{ findings: ReportFinding[]; keepOpen?: () => Promise<void> }> {
+): Promise<{ findings: FindingWithPatch[]; keepOpen?: () => Promise<void> }> {
   const { snapshot } = prep;
   report.snapshot = {
     path: snapshot.path,

@@ -4,7 +4,7 @@ import type { Introspection, MigrationKey } from '../django/introspection.js';
 import type { DataFacts } from '../observe/data-watch.js';
 import type { InvariantResult } from '../observe/invariants.js';
 import type { Fingerprint } from '../observe/fingerprint.js';
-import type { Finding, MigrationRecord } from '../report/model.js';
+import type { FindingWithPatch, MigrationRecord } from '../report/model.js';
 
 export interface Facts {
   projectDir: string;
@@ -31,7 +31,7 @@ export interface Facts {
 }
 
 /** A finding before policy is applied; `patch` becomes a file in --report-dir/diffs. */
-export type Draft = Omit<Finding, 'allowed'> & { patch?: { name: string; text: string } };
+export type Draft = Omit<FindingWithPatch, 'allowed'>;
 
 export interface Check {
   /** The finding codes this check can raise. */

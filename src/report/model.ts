@@ -38,6 +38,15 @@ export interface Finding {
   details?: Record<string, unknown>;
 }
 
+/** A unified schema diff a finding carries until it is written to --report-dir/diffs. */
+export interface Patch {
+  name: string;
+  text: string;
+}
+
+/** A finding as the checks and the policy produce it, before its patch becomes a file. */
+export type FindingWithPatch = Finding & { patch?: Patch };
+
 export type ForwardStatus = 'applied' | 'failed' | 'not-run';
 export type BackwardStatus = 'reverted' | 'irreversible' | 'failed' | 'not-run';
 

@@ -2,12 +2,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderJunit } from './junit.js';
-import type { Finding, Report } from './model.js';
-
-type WithPatch = Finding & { patch?: { name: string; text: string } };
+import type { Finding, FindingWithPatch, Report } from './model.js';
 
 /** Move each finding's patch into diffs/ (when there is a report dir) and strip it. */
-export function attachDiffs(findings: WithPatch[], reportDir: string | undefined): Finding[] {
+export function attachDiffs(findings: FindingWithPatch[], reportDir: string | undefined): Finding[] {
   const used = new Set<string>();
   return findings.map(({ patch, ...f }) => {
     if (!patch || !reportDir) return f;
