@@ -4,6 +4,7 @@ import { Cleanup } from '../cleanup.js';
 import type { SandboxKind } from '../sandbox/start.js';
 import { InterruptedError, UsageError, exitCodeOf, oneLine } from '../errors.js';
 import { loadPlaybook } from '../playbook/load.js';
+import { MIGRATION_REF, TABLE_REF } from '../playbook/schema.js';
 import { newReport, prepare, rehearse, settle } from '../rehearsal.js';
 import { PlainProgress, silentProgress, type Progress } from '../report/progress.js';
 import { LiveProgress } from '../report/live.js';
@@ -42,12 +43,11 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   let keepOpen: (() => Promise<void>) | undefined;
   try {
     if (!flags.snapshot) throw new UsageError('--snapshot FILE is required');
-    if (!['text', 'json'].includes(flags.format)) throw new UsageError(`--format ${flags.format}: expected text or json`);
     for (const m of flags.allowIrreversible) {
-      if (!/^[A-Za-z_]\w*\.\w+$/.test(m)) throw new UsageError(`--allow-irreversible ${m}: expected APP.MIGRATION`);
+      if (!MIGRATION_REF.test(m)) throw new UsageError(`--allow-irreversible ${m}: expected APP.MIGRATION`);
     }
     for (const t of flags.allowLoss) {
-      if (!/^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*){0,2}$/.test(t)) throw new UsageError(`--allow-loss ${t}: expected TABLE or TABLE.COLUMN`);
+      if (!TABLE_REF.test(t)) throw new UsageError(`--allow-loss ${t}: expected TABLE or TABLE.COLUMN`);
     }
     const playbook = loadPlaybook(flags.playbook);
     const policy = {
@@ -109,13 +109,17 @@ export async function runCommand(flags: RunFlags): Promise<number> {
 }
 
 /** Colour and the live view only for a person at a terminal: never in CI, never with NO_COLOR. */
+function forAPerson(stream: NodeJS.WriteStream): boolean {
+  return Boolean(stream.isTTY) && !process.env.NO_COLOR && !process.env.CI;
+}
+
 function useColor(): boolean {
-  return Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && !process.env.CI;
+  return forAPerson(process.stdout);
 }
 
 function pickProgress(flags: RunFlags, json: boolean): Progress {
   if (flags.quiet || json) return silentProgress;
-  if (process.stderr.isTTY && !process.env.NO_COLOR && !process.env.CI) return new LiveProgress(flags.verbose);
+  if (forAPerson(process.stderr)) return new LiveProgress(flags.verbose);
   return new PlainProgress(process.stderr, flags.verbose);
 }
 

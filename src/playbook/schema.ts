@@ -6,8 +6,13 @@ import { z } from 'zod';
 export const PHASES = ['forward', 'backward', 'reforward'] as const;
 export type Phase = (typeof PHASES)[number];
 
-const migrationRef = z.string().regex(/^[A-Za-z_][\w]*\.[\w]+$/, 'expected app.migration');
-const tableRef = z.string().regex(/^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*){0,2}$/, 'expected table or table.column');
+/** APP.MIGRATION, as --allow-irreversible and a playbook's policy take it. */
+export const MIGRATION_REF = /^[A-Za-z_]\w*\.\w+$/;
+/** TABLE, TABLE.COLUMN or SCHEMA.TABLE.COLUMN, as --allow-loss and a playbook's policy take it. */
+export const TABLE_REF = /^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*){0,2}$/;
+
+const migrationRef = z.string().regex(MIGRATION_REF, 'expected app.migration');
+const tableRef = z.string().regex(TABLE_REF, 'expected table or table.column');
 
 /**
  * A SQL invariant: checked on the snapshot first, then after each phase named in
