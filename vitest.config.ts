@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // Unit tests sit beside what they test in src/ (checks, the loss ledger); integration tests in test/.
+    include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     // Integration tests start real PostgreSQL clusters and Django: one file at a time
     // on a 2-core machine, with room for a cold start.

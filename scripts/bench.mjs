@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import pg from 'pg';
 import { Cleanup } from '../dist/cleanup.js';
-import { LocalSandbox } from '../dist/sandbox/local.js';
+import { LocalSandbox } from '../dist/sandbox/local/cluster.js';
 import { libpqEnv } from '../dist/sandbox/provider.js';
 import { SHIM_MODULE, writeSettingsShim } from '../dist/django/shim.js';
 import { buildSnapshot } from './lib/snapshot-builder.mjs';
@@ -86,7 +86,7 @@ async function plain(dump, proj, python) {
     });
     return { restoreMs, migrateMs: performance.now() - t };
   } finally {
-    await cleanup.run();
+    await cleanup.drain();
   }
 }
 

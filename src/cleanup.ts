@@ -20,7 +20,7 @@ export class Cleanup {
   add(name: string, fn: () => Promise<void>): () => void {
     const entry = { name, fn };
     this.stack.push(entry);
-    if (this.closed) void this.run();
+    if (this.closed) void this.drain();
     return () => {
       this.stack = this.stack.filter((e) => e !== entry);
     };
@@ -47,7 +47,7 @@ export class Cleanup {
   }
 
   /** Run every registered teardown once, collecting (not throwing) their errors. */
-  run(): Promise<string[]> {
+  drain(): Promise<string[]> {
     this.closed = true;
     this.draining = this.draining.then(async () => {
       while (this.stack.length > 0) {
@@ -72,13 +72,13 @@ export class Cleanup {
     const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
     const handler = (signal: NodeJS.Signals) => {
       if (this.interruptedBy) {
-        void this.run().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+        void this.drain().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
         return;
       }
       this.interruptedBy = signal;
       for (const w of this.waiters) w(signal);
       // --keep waits for a signal to end the run: its waiter tears down on the normal path.
-      if (this.waiters.size === 0) void this.run();
+      if (this.waiters.size === 0) void this.drain();
     };
     for (const s of signals) process.on(s, handler);
     return () => {

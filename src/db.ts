@@ -1,4 +1,5 @@
-// Small helpers around node-postgres: one-shot clients and identifier quoting.
+// Small helpers around node-postgres: one-shot clients, quoting, and the one
+// filter for "the user's schemas" that every catalog query shares.
 import pg from 'pg';
 import type { ConnInfo } from './sandbox/provider.js';
 
@@ -22,6 +23,13 @@ export async function withClient<T>(conn: ConnInfo, fn: (c: pg.Client) => Promis
   }
 }
 
+/** CREATE DATABASE, optionally as a clone of another (a file copy of the template). */
+export function createDatabase(admin: ConnInfo, name: string, template?: string): Promise<void> {
+  return withClient(admin, async (c) => {
+    await c.query(`CREATE DATABASE ${ident(name)}${template ? ` TEMPLATE ${ident(template)}` : ''}`);
+  });
+}
+
 export function ident(name: string): string {
   return '"' + name.replace(/"/g, '""') + '"';
 }
@@ -29,3 +37,10 @@ export function ident(name: string): string {
 export function literal(value: string): string {
   return "'" + value.replace(/'/g, "''") + "'";
 }
+
+export function qualified(t: { schema: string; name: string }): string {
+  return `${ident(t.schema)}.${ident(t.name)}`;
+}
+
+/** The user's schemas: not the system catalogs, not TOAST, not temp schemas (rehearse's own scratch). */
+export const USER_NS = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'`;

@@ -1,6 +1,7 @@
 // Policy turns drafts into findings: --allow-loss and --allow-irreversible (and a
 // playbook's policy) mark matching findings allowed. Allowed findings stay in the
 // report but no longer fail the gate.
+import { allowanceOf } from './checks/index.js';
 import type { Draft } from './checks/facts.js';
 import type { FindingWithPatch } from './report/model.js';
 
@@ -9,10 +10,8 @@ export interface Policy {
   allowIrreversible: string[];
 }
 
-const LOSS_CODES = new Set(['DATA_LOSS_ROWS', 'DATA_LOSS_TABLE', 'DATA_LOSS_COLUMN', 'ROLLBACK_DATA_LOSS']);
-
 function lossAllowed(policy: Policy, d: Draft): boolean {
-  if (!LOSS_CODES.has(d.code) || !d.table) return false;
+  if (allowanceOf(d.code) !== 'loss' || !d.table) return false;
   return policy.allowLoss.some((spec) => {
     const parts = spec.split('.');
     // TABLE, TABLE.COLUMN, or SCHEMA.TABLE.COLUMN
@@ -26,7 +25,7 @@ function lossAllowed(policy: Policy, d: Draft): boolean {
 export function applyPolicy(drafts: Draft[], policy: Policy): FindingWithPatch[] {
   return drafts.map((d) => {
     const allowed =
-      (d.code === 'IRREVERSIBLE' && policy.allowIrreversible.includes(`${d.app}.${d.migration}`)) || lossAllowed(policy, d);
+      (allowanceOf(d.code) === 'irreversible' && policy.allowIrreversible.includes(`${d.app}.${d.migration}`)) || lossAllowed(policy, d);
     return { ...d, allowed };
   });
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import pg from 'pg';
 import { Cleanup } from '../../dist/cleanup.js';
-import { LocalSandbox } from '../../dist/sandbox/local.js';
+import { LocalSandbox } from '../../dist/sandbox/local/cluster.js';
 import { libpqEnv } from '../../dist/sandbox/provider.js';
 import { SHIM_MODULE, writeSettingsShim } from '../../dist/django/shim.js';
 
@@ -39,7 +39,7 @@ export async function buildSnapshot(o) {
     renameSync(tmp, o.out);
     return { rows, bytes: statSync(o.out).size, ms: Date.now() - started };
   } finally {
-    await cleanup.run();
+    await cleanup.drain();
     uninstall();
     rmSync(tmp, { recursive: true, force: true });
   }

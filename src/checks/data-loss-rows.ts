@@ -2,28 +2,28 @@
 // forward step: a dedupe, a purge, or rows taken indirectly by ON DELETE CASCADE
 // (Django's collector deletes the children first). Counted exactly, per table, per
 // step, so the finding names the migration that did it. Silence: --allow-loss TABLE.
-import type { Check, Draft } from './facts.js';
+import { defineCheck } from './facts.js';
+import { attributed, lossFields } from './losses.js';
 
-export const dataLossRows: Check = {
+export const dataLossRows = defineCheck({
   codes: ['DATA_LOSS_ROWS'],
-  run({ data, migrations }) {
-    const rows = data.forward.filter((l) => l.kind === 'rows');
-    return rows.map((l): Draft => {
-      const m = migrations[l.step!]!;
-      const others = rows.filter((o) => o.step === l.step && o.table !== l.table).map((o) => o.table);
+  needs: 'run',
+  phase: 'forward',
+  allows: 'loss',
+  inspect({ data, migrations }) {
+    const rows = attributed(data.forward, 'rows', migrations);
+    return rows.map((a) => {
+      const others = rows.filter((o) => o.loss.step === a.loss.step && o.loss.table !== a.loss.table).map((o) => o.loss.table);
       return {
         code: 'DATA_LOSS_ROWS',
         severity: 'error',
-        app: m.app,
-        migration: m.migration,
-        table: l.table,
-        lost: l.lost,
+        ...lossFields(a),
         message:
-          `${m.app}.${m.migration} deletes ${l.lost} of ${l.before} rows of ${l.table}` +
+          `${a.name} deletes ${a.loss.lost} of ${a.loss.before} rows of ${a.loss.table}` +
           (others.length ? ` (with ${others.length} other table${others.length === 1 ? '' : 's'} in the same step: look for ON DELETE CASCADE)` : ''),
-        hint: `if the release means to delete them, pass --allow-loss ${l.table}; otherwise archive them first or change on_delete to PROTECT/SET_NULL`,
-        details: { rowsBefore: l.before, rowsAfter: l.after, ...(others.length ? { sameStep: others } : {}) },
+        hint: `if the release means to delete them, pass --allow-loss ${a.loss.table}; otherwise archive them first or change on_delete to PROTECT/SET_NULL`,
+        details: { rowsBefore: a.loss.before, rowsAfter: a.loss.after, ...(others.length ? { sameStep: others } : {}) },
       };
     });
   },
-};
+});

@@ -2,26 +2,22 @@
 // a DeleteModel dropped it or raw SQL in a RunSQL/RunPython did. Seen in the
 // database (the table's OID disappeared), not guessed from the operations; a
 // RenameModel keeps its OID and is never reported. Silence: --allow-loss TABLE.
-import type { Check } from './facts.js';
+import { defineCheck } from './facts.js';
+import { attributed, lossFields } from './losses.js';
 
-export const dataLossTable: Check = {
+export const dataLossTable = defineCheck({
   codes: ['DATA_LOSS_TABLE'],
-  run({ data, migrations }) {
-    return data.forward
-      .filter((l) => l.kind === 'table')
-      .map((l) => {
-        const m = migrations[l.step!]!;
-        return {
-          code: 'DATA_LOSS_TABLE' as const,
-          severity: 'error' as const,
-          app: m.app,
-          migration: m.migration,
-          table: l.table,
-          lost: l.lost,
-          message: `${m.app}.${m.migration} drops ${l.table}, which holds ${l.lost} rows`,
-          hint: `if the data is no longer needed, pass --allow-loss ${l.table}; otherwise copy it somewhere first`,
-          details: { rowsBefore: l.before },
-        };
-      });
+  needs: 'run',
+  phase: 'forward',
+  allows: 'loss',
+  inspect({ data, migrations }) {
+    return attributed(data.forward, 'table', migrations).map((a) => ({
+      code: 'DATA_LOSS_TABLE',
+      severity: 'error',
+      ...lossFields(a),
+      message: `${a.name} drops ${a.loss.table}, which holds ${a.loss.lost} rows`,
+      hint: `if the data is no longer needed, pass --allow-loss ${a.loss.table}; otherwise copy it somewhere first`,
+      details: { rowsBefore: a.loss.before },
+    }));
   },
-};
+});

@@ -1,40 +1,52 @@
-// What the rehearsal saw, handed to every check. Checks are pure functions of
-// these facts: they never touch the database or Django themselves.
+// What a check is, and what it is handed. Checks are pure functions of facts:
+// they never touch the database or Django themselves. A check declares the codes
+// it raises, whether it needs a rehearsal or only static facts (the migration
+// files and the snapshot's history), the report phase its findings belong to,
+// and which --allow-* option can allow them; the JUnit phases and the policy are
+// derived from these declarations (./index.ts).
 import type { Introspection, MigrationKey } from '../django/introspection.js';
-import type { DataFacts } from '../observe/data-watch.js';
-import type { InvariantResult } from '../observe/invariants.js';
-import type { Fingerprint } from '../observe/fingerprint.js';
-import type { FindingWithPatch, MigrationRecord } from '../report/model.js';
+import type { ObservedFacts } from '../observe/index.js';
+import type { FindingCode, FindingWithPatch, MigrationRecord } from '../report/model.js';
 
-export interface Facts {
+/** Known without running anything: the files, the graph, the snapshot's django_migrations. */
+export interface StaticFacts {
   projectDir: string;
   intro: Introspection;
-  /** One record per plan entry, in plan order. */
+  /** One record per plan entry, in plan order (every phase not-run when nothing ran). */
   migrations: MigrationRecord[];
-  schema: {
-    baseline: Fingerprint;
-    /** forward[i]: after applying plan entry i (undefined if it did not apply). */
-    forward: Array<Fingerprint | undefined>;
-    /** backward[i]: after reverting plan entry i (undefined if it was not reverted). */
-    backward: Array<Fingerprint | undefined>;
-    /** After the whole reforward, if it ran to the end. */
-    reforward?: Fingerprint;
-  };
+}
+
+/** What a rehearsal saw, on top of the static facts. */
+export interface RunFacts extends StaticFacts, ObservedFacts {
   /** django_migrations rows after the backward run, if it ran to the end. */
   appliedAfterBackward?: MigrationKey[];
-  /** Exact data losses, forward and after the rollback (see observe/data-watch.ts). */
-  data: DataFacts;
-  /** The playbook's SQL invariants, as evaluated (see observe/invariants.ts). */
-  invariants: InvariantResult[];
   /** Identifiers that may appear in messages (see report/redact.ts). */
   identifiers: ReadonlySet<string>;
 }
 
 /** A finding before policy is applied; `patch` becomes a file in --report-dir/diffs. */
-export type Draft = Omit<FindingWithPatch, 'allowed'>;
+export type Draft<C extends FindingCode = FindingCode> = Omit<FindingWithPatch, 'allowed' | 'code'> & { code: C };
 
-export interface Check {
-  /** The finding codes this check can raise. */
-  codes: readonly string[];
-  run(facts: Facts): Draft[];
+/** The JUnit test suite a finding is reported under. */
+export type ReportPhase = 'history' | 'forward' | 'backward' | 'reforward';
+
+interface CheckBase<C extends FindingCode> {
+  /** The finding codes this check can raise: one family. */
+  codes: readonly C[];
+  phase: ReportPhase;
+  /** The option that may allow its findings: --allow-loss (TABLE[.COLUMN]) or --allow-irreversible (APP.MIGRATION). */
+  allows?: 'loss' | 'irreversible';
+}
+
+/** Runs on static facts alone, so `plan` can run it without a database. */
+export type StaticCheck<C extends FindingCode = FindingCode> = CheckBase<C> & { needs: 'static'; inspect(facts: StaticFacts): Draft<C>[] };
+/** Needs what a rehearsal saw. */
+export type RunCheck<C extends FindingCode = FindingCode> = CheckBase<C> & { needs: 'run'; inspect(facts: RunFacts): Draft<C>[] };
+export type Check<C extends FindingCode = FindingCode> = StaticCheck<C> | RunCheck<C>;
+
+/** Declare a check; its drafts can only carry the codes it declares. */
+export function defineCheck<const C extends FindingCode>(check: StaticCheck<C>): StaticCheck<C>;
+export function defineCheck<const C extends FindingCode>(check: RunCheck<C>): RunCheck<C>;
+export function defineCheck(check: Check<FindingCode>): Check<FindingCode> {
+  return check;
 }

@@ -6,18 +6,20 @@
 // app is an error. Silence: restore the file, or delete the row once the schema is
 // accounted for.
 import { keyOf } from '../django/introspection.js';
-import type { Check, Draft } from './facts.js';
+import { defineCheck, type Draft } from './facts.js';
 
-export const historyGhost: Check = {
+export const historyGhost = defineCheck({
   codes: ['HISTORY_GHOST'],
-  run({ intro }) {
+  needs: 'static',
+  phase: 'history',
+  inspect({ intro }) {
     const disk = new Set(intro.disk.map(([a, n]) => keyOf(a, n)));
     const installed = new Set(intro.apps.map((a) => a.label));
     const replacedBy = new Map<string, string>();
     for (const node of intro.nodes) {
       for (const [a, n] of node.replaces) replacedBy.set(keyOf(a, n), keyOf(node.app, node.name));
     }
-    const out: Draft[] = [];
+    const out: Draft<'HISTORY_GHOST'>[] = [];
     for (const [app, name] of intro.appliedRows) {
       const key = keyOf(app, name);
       if (disk.has(key)) continue;
@@ -46,4 +48,4 @@ export const historyGhost: Check = {
     }
     return out;
   },
-};
+});

@@ -3,14 +3,16 @@
 // so the deploy would stop at its first step. Every such pair is named, not only the
 // first one Django trips over. Silence: fix the history (fake the missing dependency
 // if its schema is there, or unapply the dependant).
-import type { Check } from './facts.js';
+import { defineCheck } from './facts.js';
 
-export const historyInconsistent: Check = {
+export const historyInconsistent = defineCheck({
   codes: ['HISTORY_INCONSISTENT'],
-  run({ intro }) {
+  needs: 'static',
+  phase: 'history',
+  inspect({ intro }) {
     return intro.inconsistent.map((i) => ({
-      code: 'HISTORY_INCONSISTENT' as const,
-      severity: 'error' as const,
+      code: 'HISTORY_INCONSISTENT',
+      severity: 'error',
       app: i.app,
       migration: i.name,
       message: `${i.app}.${i.name} is recorded as applied before its dependency ${i.parentApp}.${i.parentName}`,
@@ -18,4 +20,4 @@ export const historyInconsistent: Check = {
       details: { dependency: { app: i.parentApp, migration: i.parentName } },
     }));
   },
-};
+});

@@ -3,12 +3,14 @@
 // phase. One that is already false on the snapshot is a warning: the release did
 // not break it. Silence: fix the migration, or the invariant.
 import { redactError } from '../report/redact.js';
-import type { Check, Draft } from './facts.js';
+import { defineCheck, type Draft } from './facts.js';
 
-export const invariantFailed: Check = {
+export const invariantFailed = defineCheck({
   codes: ['INVARIANT_FAILED'],
-  run({ invariants, identifiers }) {
-    const out: Draft[] = [];
+  needs: 'run',
+  phase: 'forward',
+  inspect({ invariants, identifiers }) {
+    const out: Draft<'INVARIANT_FAILED'>[] = [];
     const brokenBefore = new Set(invariants.filter((r) => r.when === 'snapshot' && !r.holds).map((r) => r.name));
     for (const r of invariants) {
       if (r.holds) continue;
@@ -31,4 +33,4 @@ export const invariantFailed: Check = {
     }
     return out;
   },
-};
+});

@@ -4,13 +4,17 @@
 // and confirmed by it. If the deploy goes wrong there is no `migrate app previous`.
 // Silence: add the reverse (RunPython.noop if there is truly nothing to undo), or
 // accept it with --allow-irreversible app.migration.
-import type { Check, Draft } from './facts.js';
+import { nodeMap } from '../django/introspection.js';
+import { defineCheck, type Draft } from './facts.js';
 
-export const irreversible: Check = {
+export const irreversible = defineCheck({
   codes: ['IRREVERSIBLE'],
-  run({ intro, migrations }) {
-    const out: Draft[] = [];
-    const nodes = new Map(intro.nodes.map((n) => [`${n.app}.${n.name}`, n]));
+  needs: 'static',
+  phase: 'backward',
+  allows: 'irreversible',
+  inspect({ intro, migrations }) {
+    const out: Draft<'IRREVERSIBLE'>[] = [];
+    const nodes = nodeMap(intro);
     for (const m of migrations) {
       const node = nodes.get(`${m.app}.${m.migration}`);
       const ops = (node?.operations ?? []).filter((o) => !o.reversible).map((o) => o.describe);
@@ -31,4 +35,4 @@ export const irreversible: Check = {
     }
     return out;
   },
-};
+});

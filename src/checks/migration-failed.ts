@@ -3,8 +3,8 @@
 // unique index over duplicates, a cast over bad values. The message carries the
 // database's own error (values redacted). Silence: fix the data first (a data
 // migration before the constraint), then rehearse again.
-import { redactError } from '../report/redact.js';
-import type { Check, Draft } from './facts.js';
+import { defineCheck } from './facts.js';
+import { stepFailures } from './step-failures.js';
 
 const HINTS: Record<string, string> = {
   '23502': 'some rows hold NULL where the new schema forbids it: backfill them in a data migration before this one, or give the field a default',
@@ -14,28 +14,17 @@ const HINTS: Record<string, string> = {
   '22P02': 'existing values cannot be converted to the new type: clean them or convert with an explicit USING expression',
 };
 
-export const migrationFailed: Check = {
+export const migrationFailed = defineCheck({
   codes: ['MIGRATION_FAILED'],
-  run({ migrations, identifiers }) {
-    const out: Draft[] = [];
-    for (const m of migrations) {
-      const err = m.forward.error;
-      if (m.forward.status !== 'failed' || !err) continue;
-      out.push({
-        code: 'MIGRATION_FAILED',
-        severity: 'error',
-        app: m.app,
-        migration: m.migration,
-        message: `${m.app}.${m.migration} failed on the snapshot: ${redactError(err, identifiers)}`,
-        hint: (err.sqlstate && HINTS[err.sqlstate]) || 'reproduce it on the kept sandbox (--keep) and fix the migration or the data first',
-        details: { errorType: err.type, ...(err.sqlstate ? { sqlstate: err.sqlstate } : {}) },
-        ...tableColumn(err),
-      });
-    }
-    return out;
+  needs: 'run',
+  phase: 'forward',
+  inspect({ migrations, identifiers }) {
+    return stepFailures(migrations, 'forward', 'MIGRATION_FAILED', identifiers, (name, why, err) => ({
+      message: `${name} failed on the snapshot: ${why}`,
+      hint: (err.sqlstate && HINTS[err.sqlstate]) || 'reproduce it on the kept sandbox (--keep) and fix the migration or the data first',
+      details: { errorType: err.type, ...(err.sqlstate ? { sqlstate: err.sqlstate } : {}) },
+      ...(err.table ? { table: err.table } : {}),
+      ...(err.column ? { column: err.column } : {}),
+    }));
   },
-};
-
-function tableColumn(err: { table?: string; column?: string }): { table?: string; column?: string } {
-  return { ...(err.table ? { table: err.table } : {}), ...(err.column ? { column: err.column } : {}) };
-}
+});

@@ -3,26 +3,20 @@
 // back, deploy the fix" path every incident takes; if it breaks, the second deploy
 // fails in production. Silence: make the reverse leave the database in a state
 // the forward can run on again.
-import { redactError } from '../report/redact.js';
-import type { Check, Draft } from './facts.js';
+import { defineCheck, type Draft } from './facts.js';
 import { stepMismatches, summarize } from './schema-steps.js';
+import { stepFailures } from './step-failures.js';
 
-export const reforwardFailed: Check = {
+export const reforwardFailed = defineCheck({
   codes: ['REFORWARD_FAILED'],
-  run({ migrations, schema, identifiers }) {
-    const out: Draft[] = [];
-    for (const m of migrations) {
-      if (m.reforward.status !== 'failed' || !m.reforward.error) continue;
-      out.push({
-        code: 'REFORWARD_FAILED',
-        severity: 'error',
-        app: m.app,
-        migration: m.migration,
-        message: `applying ${m.app}.${m.migration} again after the rollback failed: ${redactError(m.reforward.error, identifiers)}`,
-        hint: 'its reverse leaves something behind that the forward trips over (a table, column, index or row)',
-        details: { errorType: m.reforward.error.type },
-      });
-    }
+  needs: 'run',
+  phase: 'reforward',
+  inspect({ migrations, schema, identifiers }) {
+    const out: Draft<'REFORWARD_FAILED'>[] = stepFailures(migrations, 'reforward', 'REFORWARD_FAILED', identifiers, (name, why, err) => ({
+      message: `applying ${name} again after the rollback failed: ${why}`,
+      hint: 'its reverse leaves something behind that the forward trips over (a table, column, index or row)',
+      details: { errorType: err.type },
+    }));
     const last = lastIndex(migrations.map((m) => m.reforward.status === 'applied'));
     const expected = last >= 0 ? schema.forward[last] : undefined;
     if (schema.reforward && expected) {
@@ -43,7 +37,7 @@ export const reforwardFailed: Check = {
     }
     return out;
   },
-};
+});
 
 function lastIndex(flags: boolean[]): number {
   for (let i = flags.length - 1; i >= 0; i--) if (flags[i]) return i;

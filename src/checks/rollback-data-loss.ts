@@ -5,15 +5,18 @@
 // bring the data back. Extra rows (Django's stale content types and permissions)
 // are normal and not reported. Silence: a reverse that restores the data, or
 // --allow-loss TABLE[.COLUMN] when the loss is accepted.
-import type { Check, Draft } from './facts.js';
+import { defineCheck } from './facts.js';
+import { attributed, lossFields } from './losses.js';
 
-export const rollbackDataLoss: Check = {
+export const rollbackDataLoss = defineCheck({
   codes: ['ROLLBACK_DATA_LOSS'],
-  run({ data, migrations }) {
-    return data.rollback.map((l): Draft => {
-      const m = l.step !== undefined ? migrations[l.step] : undefined;
-      const where = m ? { app: m.app, migration: m.migration } : {};
-      const by = m ? `rolling back ${m.app}.${m.migration}` : 'the rollback';
+  needs: 'run',
+  phase: 'backward',
+  allows: 'loss',
+  inspect({ data, migrations }) {
+    return attributed(data.rollback, undefined, migrations).map((a) => {
+      const l = a.loss;
+      const by = a.name ? `rolling back ${a.name}` : 'the rollback';
       const message =
         l.kind === 'table'
           ? `after ${by}, ${l.table} is gone: ${l.lost} rows of the snapshot are not restored`
@@ -23,14 +26,11 @@ export const rollbackDataLoss: Check = {
       return {
         code: 'ROLLBACK_DATA_LOSS',
         severity: 'error',
-        ...where,
-        table: l.table,
-        ...(l.column ? { column: l.column } : {}),
-        lost: l.lost,
+        ...lossFields(a),
         message,
         hint: 'give the migration a reverse that restores the data (keep a copy in the forward), or accept it with --allow-loss',
         details: { before: l.before, after: l.after, kind: l.kind },
       };
     });
   },
-};
+});

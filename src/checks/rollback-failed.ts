@@ -1,25 +1,19 @@
 // ROLLBACK_FAILED: reversing a migration raised an error, or the backward run
 // ended with django_migrations not back at the snapshot's own state. Either way,
 // the way back from this deploy is broken. Silence: fix the reverse operations.
-import { redactError } from '../report/redact.js';
-import type { Check, Draft } from './facts.js';
+import { defineCheck, type Draft } from './facts.js';
+import { stepFailures } from './step-failures.js';
 
-export const rollbackFailed: Check = {
+export const rollbackFailed = defineCheck({
   codes: ['ROLLBACK_FAILED'],
-  run({ migrations, intro, appliedAfterBackward, identifiers }) {
-    const out: Draft[] = [];
-    for (const m of migrations) {
-      if (m.backward.status !== 'failed' || !m.backward.error) continue;
-      out.push({
-        code: 'ROLLBACK_FAILED',
-        severity: 'error',
-        app: m.app,
-        migration: m.migration,
-        message: `reversing ${m.app}.${m.migration} failed: ${redactError(m.backward.error, identifiers)}`,
-        hint: 'fix the reverse of this migration (its reverse_code / reverse_sql, or the state the forward run left behind)',
-        details: { errorType: m.backward.error.type },
-      });
-    }
+  needs: 'run',
+  phase: 'backward',
+  inspect({ migrations, intro, appliedAfterBackward, identifiers }) {
+    const out: Draft<'ROLLBACK_FAILED'>[] = stepFailures(migrations, 'backward', 'ROLLBACK_FAILED', identifiers, (name, why, err) => ({
+      message: `reversing ${name} failed: ${why}`,
+      hint: 'fix the reverse of this migration (its reverse_code / reverse_sql, or the state the forward run left behind)',
+      details: { errorType: err.type },
+    }));
     if (appliedAfterBackward) {
       const before = new Set(intro.appliedRows.map(([a, n]) => `${a}.${n}`));
       const after = new Set(appliedAfterBackward.map(([a, n]) => `${a}.${n}`));
@@ -40,4 +34,4 @@ export const rollbackFailed: Check = {
     }
     return out;
   },
-};
+});

@@ -6,19 +6,21 @@
 // A column that comes back at the end of its table (RemoveField reversed) is only
 // a warning: the schema is equivalent, only the physical order differs.
 // Silence: make the reverse operations restore exactly what the forward changed.
-import type { Check, Draft } from './facts.js';
+import { defineCheck, type Draft } from './facts.js';
 import { stepMismatches, summarize } from './schema-steps.js';
 
-export const rollbackSchemaMismatch: Check = {
+export const rollbackSchemaMismatch = defineCheck({
   codes: ['ROLLBACK_SCHEMA_MISMATCH'],
-  run({ migrations, schema }) {
+  needs: 'run',
+  phase: 'backward',
+  inspect({ migrations, schema }) {
     const pairs = [];
     for (let i = migrations.length - 1; i >= 0; i--) {
       const actual = schema.backward[i];
       const expected = i === 0 ? schema.baseline : schema.forward[i - 1];
       if (actual && expected) pairs.push({ index: i, expected, actual });
     }
-    const out: Draft[] = [];
+    const out: Draft<'ROLLBACK_SCHEMA_MISMATCH'>[] = [];
     for (const mm of stepMismatches(pairs, ['before', 'after reverting'])) {
       const m = migrations[mm.index]!;
       const where = { app: m.app, migration: m.migration };
@@ -51,4 +53,4 @@ export const rollbackSchemaMismatch: Check = {
     }
     return out;
   },
-};
+});

@@ -4,12 +4,14 @@
 // to the history. A warning: it does not break the deploy, but it is how ghosts are
 // born. Silence: delete the file, or restore it as a real migration.
 import path from 'node:path';
-import type { Check, Draft } from './facts.js';
+import { defineCheck, type Draft } from './facts.js';
 
-export const strayMigrationFile: Check = {
+export const strayMigrationFile = defineCheck({
   codes: ['STRAY_MIGRATION_FILE'],
-  run({ intro, projectDir }) {
-    const out: Draft[] = [];
+  needs: 'static',
+  phase: 'history',
+  inspect({ intro, projectDir }) {
+    const out: Draft<'STRAY_MIGRATION_FILE'>[] = [];
     for (const app of intro.apps) {
       if (!app.migrationsPath) continue;
       // Only the project's own apps: site-packages is not the team's to fix.
@@ -35,4 +37,4 @@ export const strayMigrationFile: Check = {
     }
     return out;
   },
-};
+});

@@ -1,7 +1,8 @@
-// The command line: parsing only. Every command's work lives in its own module.
+// The command line: parsing only. Every command's work lives in its own module;
+// the sandbox flags come from the providers (../sandbox/registry.ts).
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.js';
-import { SANDBOX_KINDS } from '../sandbox/start.js';
+import { PROVIDERS } from '../sandbox/registry.js';
 import { runCommand, type RunFlags } from './run.js';
 import { doctorCommand, type DoctorFlags } from './doctor.js';
 
@@ -14,30 +15,36 @@ Exit codes:
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-export function buildProgram(onExit: (code: number) => void): Command {
-  const program = new Command('rehearse')
-    .description('Rehearse a Django deploy on a production snapshot: migrate forward, back and forward again, and stop the pipeline on data loss or a broken way back.')
-    .version(VERSION, '-V, --version')
-    .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(`rehearse: ${str.replace(/^error: /, '')}`) })
-    .addHelpText('after', EXIT_CODES);
+/** Every provider's flags, each once (two providers may read the same flag). */
+function providerOptions(): Option[] {
+  const seen = new Map<string, Option>();
+  for (const spec of PROVIDERS.flatMap((p) => p.flags)) {
+    if (seen.has(spec.flag)) continue;
+    const o = new Option(spec.flag, spec.description);
+    if (spec.env) o.env(spec.env);
+    if (spec.choices) o.choices([...spec.choices]);
+    if (spec.default !== undefined) o.default(spec.default);
+    seen.set(spec.flag, o);
+  }
+  return [...seen.values()];
+}
 
-  program
+function addRun(program: Command, onExit: (code: number) => void): void {
+  const run = program
     .command('run')
     .description('restore the snapshot into a throwaway PostgreSQL and rehearse the pending migrations')
     .option('--project <dir>', 'the Django project: the folder holding manage.py', '.')
     .option('--snapshot <file>', 'the production dump: pg_dump -Fc, -Fd, -Ft, plain .sql or .sql.gz (detected from content)')
     .option('--python <path>', "the interpreter with Django and the project's dependencies (default: the project's .venv/venv, else python3)")
     .option('--settings <module>', "Django settings module (default: whatever manage.py sets)")
-    .option('--report-dir <dir>', 'write report.json and the schema diffs there')
+    .option('--report-dir <dir>', 'write report.json, report.md, junit.xml and the schema diffs there')
     .option('--allow-loss <table[.column]>', 'loss on that table or column is expected (repeatable)', collect, [])
     .option('--allow-irreversible <app.migration>', 'that migration may be irreversible (repeatable)', collect, [])
     .option('--playbook <file>', 'run this playbook instead of the built-in playbooks/pre-deploy.yml')
-    .addOption(new Option('--sandbox <kind>', 'where the throwaway databases live: a private local cluster, a container, or an existing server').choices([...SANDBOX_KINDS]).default('local'))
-    .addOption(new Option('--image <image>', 'with --sandbox docker: the PostgreSQL image (default: postgres:<major the snapshot was dumped from>)').env('REHEARSE_PG_IMAGE'))
-    .addOption(new Option('--docker-network <mode>', 'with --sandbox docker: a mapped port on the default bridge, or the host\'s network').choices(['bridge', 'host']).default('bridge'))
-    .addOption(new Option('--server-url <url>', 'with --sandbox server: a postgres:// URL whose role may CREATE DATABASE').env('REHEARSE_SERVER_URL'))
-    .option('--pg-bin <dir>', 'PostgreSQL binaries to use (server binaries for --sandbox local, client tools for server)')
+    .addOption(new Option('--sandbox <kind>', `where the throwaway databases live: ${PROVIDERS.map((p) => `${p.kind} (${p.summary})`).join('; ')}`)
+      .choices(PROVIDERS.map((p) => p.kind)).default(PROVIDERS.find((p) => p.isDefault)?.kind ?? PROVIDERS[0]!.kind));
+  for (const o of providerOptions()) run.addOption(o);
+  run
     .option('--keep', 'keep the sandbox up after the run (until Ctrl-C) to poke at it')
     .addOption(new Option('--format <format>', 'stdout: a readable summary, or report.json').choices(['text', 'json']).default('text'))
     .option('-q, --quiet', 'print only the verdict and the findings')
@@ -51,16 +58,18 @@ Examples:
   $ rehearse run --snapshot prod.dump --sandbox server --server-url postgres://rehearser@big-box:5432/postgres
 ${EXIT_CODES}`)
     .action(async (flags: RunFlags) => onExit(await runCommand(flags)));
+}
 
-  program
+function addDoctor(program: Command, onExit: (code: number) => void): void {
+  const doctor = program
     .command('doctor')
     .description('report what this machine has for a rehearsal and what to install; --clean removes what killed runs left')
     .option('--project <dir>', 'the Django project to check Python and Django for', '.')
     .option('--python <path>', 'the interpreter to check')
     .option('--snapshot <file>', 'check free disk against this snapshot')
-    .addOption(new Option('--server-url <url>', 'with --clean: also drop rehearse-marked databases of finished runs on this server').env('REHEARSE_SERVER_URL'))
-    .option('--pg-bin <dir>', 'PostgreSQL server binaries to check')
-    .option('--clean', 'remove temp clusters, settings shims, containers and marked databases of runs that are over')
+    .option('--clean', 'remove temp clusters, settings shims, containers and marked databases of runs that are over');
+  for (const o of providerOptions()) doctor.addOption(o);
+  doctor
     .addHelpText('after', `
 Examples:
   $ rehearse doctor --project . --snapshot prod.dump
@@ -68,7 +77,17 @@ Examples:
 
 Exit codes: 0 ready (or cleaned), 1 something required is missing, 2 usage error.`)
     .action(async (flags: DoctorFlags) => onExit(await doctorCommand(flags)));
+}
 
+export function buildProgram(onExit: (code: number) => void): Command {
+  const program = new Command('rehearse')
+    .description('Rehearse a Django deploy on a production snapshot: migrate forward, back and forward again, and stop the pipeline on data loss or a broken way back.')
+    .version(VERSION, '-V, --version')
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(`rehearse: ${str.replace(/^error: /, '')}`) })
+    .addHelpText('after', EXIT_CODES);
+  addRun(program, onExit);
+  addDoctor(program, onExit);
   return program;
 }
 

@@ -1,17 +1,21 @@
 // `rehearse run`: argument handling and the run's lifecycle (signals, teardown,
-// reports, exit code). The rehearsal itself lives in ../rehearsal.ts.
+// reports, exit code). The rehearsal itself lives in ../rehearsal.ts; the report
+// is built from its events (../report/builder.ts).
 import { Cleanup } from '../cleanup.js';
-import type { SandboxKind } from '../sandbox/start.js';
 import { InterruptedError, UsageError, exitCodeOf, oneLine } from '../errors.js';
 import { loadPlaybook } from '../playbook/load.js';
 import { MIGRATION_REF, TABLE_REF } from '../playbook/schema.js';
-import { newReport, prepare, rehearse, settle } from '../rehearsal.js';
-import { PlainProgress, silentProgress, type Progress } from '../report/progress.js';
+import { prepare, rehearse, type RunOptions } from '../rehearsal.js';
+import { ReportBuilder } from '../report/builder.js';
+import { Events } from '../report/events.js';
+import { PlainProgress, silentProgress, type Renderer } from '../report/progress.js';
 import { LiveProgress } from '../report/live.js';
 import { renderSummary } from '../report/summary.js';
 import { attachDiffs, writeReportDir } from '../report/write.js';
 import { githubOutputs } from '../report/github.js';
 import { renderMarkdown } from '../report/markdown.js';
+import { providerFor } from '../sandbox/registry.js';
+import type { Session } from '../session.js';
 
 export interface RunFlags {
   project: string;
@@ -22,89 +26,89 @@ export interface RunFlags {
   allowLoss: string[];
   allowIrreversible: string[];
   playbook?: string;
-  pgBin?: string;
   keep?: boolean;
   sandbox: string;
-  serverUrl?: string;
-  image?: string;
-  dockerNetwork?: string;
   format: string;
   quiet?: boolean;
   verbose?: boolean;
+  /** Each sandbox provider's own flags (--image, --server-url, --pg-bin ...). */
+  [providerFlag: string]: unknown;
+}
+
+/** The run's options from the flags; any problem is a usage error (exit 2). */
+function optionsOf(flags: RunFlags): RunOptions {
+  if (!flags.snapshot) throw new UsageError('--snapshot FILE is required');
+  for (const m of flags.allowIrreversible) {
+    if (!MIGRATION_REF.test(m)) throw new UsageError(`--allow-irreversible ${m}: expected APP.MIGRATION`);
+  }
+  for (const t of flags.allowLoss) {
+    if (!TABLE_REF.test(t)) throw new UsageError(`--allow-loss ${t}: expected TABLE or TABLE.COLUMN`);
+  }
+  const playbook = loadPlaybook(flags.playbook);
+  const provider = providerFor(flags.sandbox);
+  return {
+    project: flags.project,
+    snapshot: flags.snapshot,
+    playbook,
+    policy: {
+      allowLoss: [...playbook.policy.allowLoss, ...flags.allowLoss],
+      allowIrreversible: [...playbook.policy.allowIrreversible, ...flags.allowIrreversible],
+    },
+    provider,
+    providerOptions: provider.options(flags),
+    ...(flags.python ? { python: flags.python } : {}),
+    ...(flags.settings ? { settings: flags.settings } : {}),
+    ...(flags.keep ? { keep: true } : {}),
+  };
 }
 
 export async function runCommand(flags: RunFlags): Promise<number> {
   const cleanup = new Cleanup();
   const uninstall = cleanup.installSignalHandlers();
-  const report = newReport();
+  const events = new Events();
+  const builder = new ReportBuilder(events);
   const started = Date.now();
   const json = flags.format === 'json';
-  const progress = pickProgress(flags, json);
-  let keepOpen: (() => Promise<void>) | undefined;
+  const renderer = pickRenderer(flags, json);
+  events.on((e) => renderer.handle(e));
+  let session: Session | undefined;
   try {
-    if (!flags.snapshot) throw new UsageError('--snapshot FILE is required');
-    for (const m of flags.allowIrreversible) {
-      if (!MIGRATION_REF.test(m)) throw new UsageError(`--allow-irreversible ${m}: expected APP.MIGRATION`);
-    }
-    for (const t of flags.allowLoss) {
-      if (!TABLE_REF.test(t)) throw new UsageError(`--allow-loss ${t}: expected TABLE or TABLE.COLUMN`);
-    }
-    const playbook = loadPlaybook(flags.playbook);
-    const policy = {
-      allowLoss: [...playbook.policy.allowLoss, ...flags.allowLoss],
-      allowIrreversible: [...playbook.policy.allowIrreversible, ...flags.allowIrreversible],
-    };
-    const opts = {
-      project: flags.project,
-      snapshot: flags.snapshot,
-      playbook,
-      policy,
-      ...(flags.python ? { python: flags.python } : {}),
-      ...(flags.settings ? { settings: flags.settings } : {}),
-      ...(flags.pgBin ? { pgBin: flags.pgBin } : {}),
-      ...(flags.keep ? { keep: true } : {}),
-      sandbox: flags.sandbox as SandboxKind,
-      ...(flags.serverUrl ? { serverUrl: flags.serverUrl } : {}),
-      ...(flags.image ? { image: flags.image } : {}),
-      ...(flags.dockerNetwork ? { dockerNetwork: flags.dockerNetwork as 'bridge' | 'host' } : {}),
-    };
-    const prep = await prepare(opts);
-    const result = await rehearse(opts, prep, cleanup, progress, report);
-    keepOpen = result.keepOpen;
-    settle(report, attachDiffs(result.findings, flags.reportDir));
+    const opts = optionsOf(flags);
+    session = await rehearse(await prepare(opts), opts, cleanup, events);
+    builder.conclude(attachDiffs(builder.findings, flags.reportDir));
   } catch (err) {
     const interrupted = cleanup.interrupted;
     if (err instanceof UsageError || interrupted) {
-      await teardown(cleanup, progress);
-      await progress.close?.();
+      await teardown(cleanup, events);
+      await renderer.close?.();
       uninstall();
       const e = interrupted ? new InterruptedError(interrupted) : err;
       process.stderr.write(`rehearse: ${interrupted ? `${oneLine(e)}; everything was torn down` : oneLine(e)}\n`);
       return exitCodeOf(e);
     }
-    report.verdict = 'error';
-    report.exitCode = exitCodeOf(err);
-    report.error = oneLine(err);
+    builder.fail(oneLine(err), exitCodeOf(err));
     if (process.env.REHEARSE_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
   }
+  const report = builder.report;
   report.durationMs = Date.now() - started;
   const markdown = renderMarkdown(report);
   if (flags.reportDir) writeReportDir(report, flags.reportDir, markdown);
   // With --keep the summary comes first and the sandbox stays up until Ctrl-C;
   // otherwise everything is torn down before the summary, which ends the output.
-  if (!keepOpen) await teardown(cleanup, progress);
-  await progress.close?.();
+  const keep = flags.keep && session && report.verdict !== 'error' ? session : undefined;
+  if (!keep) await teardown(cleanup, events);
+  await renderer.close?.();
   // Annotations are workflow commands on stdout, except where stdout is the JSON report.
   githubOutputs(report, markdown, process.env, (s) => (json ? process.stderr : process.stdout).write(s));
   if (json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else if (report.verdict === 'error') process.stderr.write(`rehearse: ${report.error}\n`);
   else process.stdout.write(renderSummary(report, { quiet: flags.quiet ?? false, color: useColor(), reportDir: flags.reportDir }));
-  if (keepOpen) {
-    await keepOpen();
-    await teardown(cleanup, progress);
+  if (keep) {
+    await keep.holdOpen();
+    await teardown(cleanup, events);
   }
   uninstall();
-  if (cleanup.interrupted && !keepOpen) return new InterruptedError(cleanup.interrupted).exitCode;
+  if (cleanup.interrupted && !keep) return new InterruptedError(cleanup.interrupted).exitCode;
   return report.exitCode;
 }
 
@@ -117,14 +121,14 @@ function useColor(): boolean {
   return forAPerson(process.stdout);
 }
 
-function pickProgress(flags: RunFlags, json: boolean): Progress {
+function pickRenderer(flags: RunFlags, json: boolean): Renderer {
   if (flags.quiet || json) return silentProgress;
   if (forAPerson(process.stderr)) return new LiveProgress(flags.verbose);
   return new PlainProgress(process.stderr, flags.verbose);
 }
 
-async function teardown(cleanup: Cleanup, progress: Progress): Promise<void> {
-  if (cleanup.pending > 0) progress.phase('teardown');
-  const errors = await cleanup.run();
+async function teardown(cleanup: Cleanup, events: Events): Promise<void> {
+  if (cleanup.pending > 0) events.phase('teardown');
+  const errors = await cleanup.drain();
   for (const e of errors) process.stderr.write(`rehearse: teardown: ${e}\n`);
 }

@@ -1,50 +1,25 @@
-// What python/runner.py's `introspect` returns, and small views over it.
+// What python/runner.py's `introspect` returns (validated by ./protocol.ts), and small views over it.
+import type { z } from 'zod';
+import type { IntrospectionSchema } from './protocol.js';
 
+export type Introspection = z.infer<typeof IntrospectionSchema>;
+export type NodeInfo = Introspection['nodes'][number];
 export type MigrationKey = [app: string, name: string];
-
-export interface OperationInfo {
-  kind: string;
-  describe: string;
-  reversible: boolean;
-}
-
-export interface NodeInfo {
-  app: string;
-  name: string;
-  parents: MigrationKey[];
-  replaces: MigrationKey[];
-  file: string | null;
-  atomic: boolean;
-  operations: OperationInfo[];
-}
-
-export interface AppInfo {
-  label: string;
-  name: string;
-  migrationsPath: string | null;
-  stray: string[];
-}
-
-export interface Introspection {
-  djangoVersion: string;
-  apps: AppInfo[];
-  nodes: NodeInfo[];
-  disk: MigrationKey[];
-  /** Raw rows of the snapshot's django_migrations. */
-  appliedRows: MigrationKey[];
-  /** Django's view of what is applied (squashed migrations resolved). */
-  appliedResolved: MigrationKey[];
-  leaves: Record<string, string[]>;
-  conflicts: Record<string, string[]>;
-  inconsistent: Array<{ app: string; name: string; parentApp: string; parentName: string }>;
-  /** What `manage.py migrate` would apply, in order. Empty when leaves conflict. */
-  plan: MigrationKey[];
-  /** Set when Django cannot build the graph: APP.NAME depends on a migration that is not there. */
-  brokenGraph?: { app: string | null; name: string | null; missingApp: string | null; missingName: string; message: string };
-}
 
 export const keyOf = (app: string, name: string) => `${app}.${name}`;
 
 export function nodeMap(intro: Introspection): Map<string, NodeInfo> {
   return new Map(intro.nodes.map((n) => [keyOf(n.app, n.name), n]));
+}
+
+/** The target that unapplies exactly APP.NAME: its parent in the same app, or zero. */
+export function unapplyTarget(nodes: Map<string, NodeInfo>, app: string, name: string): string {
+  const node = nodes.get(keyOf(app, name));
+  const inApp = (node?.parents ?? []).filter(([a]) => a === app).map(([, n]) => n).sort();
+  return inApp.at(-1) ?? 'zero';
+}
+
+/** Django refuses to migrate this history at all (conflicting leaves, an inconsistent history, a broken graph). */
+export function migrationBlocked(intro: Introspection): boolean {
+  return Object.keys(intro.conflicts).length > 0 || intro.inconsistent.length > 0 || !!intro.brokenGraph;
 }

@@ -1,33 +1,25 @@
 // The TypeScript side of python/runner.py: one long-lived Python process per
 // rehearsal, started through execa, that runs the project's manage.py with
-// Django pointed at the sandbox. Requests go in on stdin, answers come back on fd 3.
+// Django pointed at the sandbox. Requests go in on stdin; replies and operation
+// events come back on fd 3, each validated against ./protocol.ts on arrival.
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
+import { z } from 'zod';
 import { CannotRehearseError } from '../errors.js';
 import type { Cleanup } from '../cleanup.js';
 import { SHIM_MODULE } from './shim.js';
-import type { Introspection } from './introspection.js';
+import type { Introspection, MigrationKey } from './introspection.js';
+import {
+  IntrospectionSchema, MessageSchema,
+  type ManageResult, type OperationEvent, type PyError, type Reply,
+} from './protocol.js';
+
+export type { ManageResult, OperationEvent, PyError };
 
 const RUNNER_PY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../python/runner.py');
-
-export interface PyError {
-  type: string;
-  message: string;
-  sqlstate?: string;
-  table_name?: string;
-  column_name?: string;
-  constraint_name?: string;
-}
-
-export interface ManageResult {
-  ok: boolean;
-  ms: number;
-  output: string;
-  error?: PyError;
-}
 
 export interface RunnerOptions {
   python: string;
@@ -36,8 +28,10 @@ export interface RunnerOptions {
   /** --settings: the project's settings module, overriding manage.py's choice. */
   settings?: string;
   cleanup: Cleanup;
-  /** Called with every chunk of Django's own stderr (for --verbose). */
+  /** Called with every chunk of Django's own output (for --verbose). */
   onLog?: (text: string) => void;
+  /** Called as each operation of a migration starts and finishes. */
+  onOperation?: (e: OperationEvent) => void;
 }
 
 function spawnRunner(python: string, managePy: string, env: Record<string, string>) {
@@ -52,13 +46,13 @@ function spawnRunner(python: string, managePy: string, env: Record<string, strin
 type RunnerProcess = ReturnType<typeof spawnRunner>;
 
 export class DjangoRunner {
-  private readonly waiting: Array<{ resolve: (v: any) => void; reject: (e: Error) => void }> = [];
+  private readonly waiting: Array<{ resolve: (v: Reply) => void; reject: (e: Error) => void }> = [];
   private stderrTail = '';
   private exited = false;
 
   private constructor(
     private readonly proc: RunnerProcess,
-    private readonly onLog?: (text: string) => void,
+    private readonly opts: RunnerOptions,
   ) {}
 
   static async start(opts: RunnerOptions): Promise<DjangoRunner> {
@@ -70,73 +64,86 @@ export class DjangoRunner {
       PYTHONDONTWRITEBYTECODE: '1',
     };
     if (opts.settings) env.REHEARSE_ORIGINAL_SETTINGS = opts.settings;
-    const proc = spawnRunner(opts.python, opts.managePy, env);
-    const runner = new DjangoRunner(proc, opts.onLog);
+    const runner = new DjangoRunner(spawnRunner(opts.python, opts.managePy, env), opts);
     // On an interrupt there is no point waiting for a migration to finish.
     opts.cleanup.add('django runner', () => runner.stop(opts.cleanup.interrupted ? 0 : 5000));
-    const fd3 = proc.stdio[3] as Readable;
-    createInterface({ input: fd3 }).on('line', (line) => {
-      const w = runner.waiting.shift();
-      if (!w) return;
-      try {
-        w.resolve(JSON.parse(line));
-      } catch (e) {
-        w.reject(e as Error);
-      }
-    });
-    const keep = (chunk: Buffer) => {
-      const text = chunk.toString('utf8');
-      runner.stderrTail = (runner.stderrTail + text).slice(-8000);
-      opts.onLog?.(djangoLines(text));
-    };
-    proc.stdout?.on('data', (c: Buffer) => opts.onLog?.(djangoLines(c.toString('utf8'))));
-    proc.stderr?.on('data', keep);
-    proc.catch(() => {});
-    void proc.then((r) => {
-      runner.exited = true;
-      const why = r.failed && r.exitCode === undefined ? (r.shortMessage ?? 'it could not start') : `exit ${r.exitCode}`;
-      const tail = runner.stderrTail.trim().split('\n').filter(Boolean).slice(-1)[0];
-      const err = new CannotRehearseError(`the Django project stopped (${why})${tail ? `: ${tail}` : ''}`);
-      for (const w of runner.waiting.splice(0)) w.reject(err);
-    });
-    const hello = await runner.next<{ ready: boolean; error?: PyError }>();
-    if (!hello.ready) {
-      throw new CannotRehearseError(
-        `the Django project could not be loaded: ${hello.error?.type ?? 'error'}: ${hello.error?.message ?? ''}`.trim(),
-      );
+    runner.listen();
+    const hello = await runner.next();
+    if (hello.type !== 'hello' || !hello.ready) {
+      const e = 'error' in hello ? hello.error : undefined;
+      throw new CannotRehearseError(`the Django project could not be loaded: ${e?.type ?? 'error'}: ${e?.message ?? ''}`.trim());
     }
     return runner;
   }
 
-  private next<T>(): Promise<T> {
-    if (this.exited) return Promise.reject(new CannotRehearseError('the Django project has stopped'));
-    return new Promise<T>((resolve, reject) => this.waiting.push({ resolve, reject }));
+  private listen(): void {
+    const { proc, opts } = this;
+    createInterface({ input: proc.stdio[3] as Readable }).on('line', (line) => this.receive(line));
+    proc.stdout?.on('data', (c: Buffer) => opts.onLog?.(djangoLines(c.toString('utf8'))));
+    proc.stderr?.on('data', (c: Buffer) => {
+      const text = c.toString('utf8');
+      this.stderrTail = (this.stderrTail + text).slice(-8000);
+      opts.onLog?.(djangoLines(text));
+    });
+    proc.catch(() => {});
+    void proc.then((r) => {
+      this.exited = true;
+      const why = r.failed && r.exitCode === undefined ? (r.shortMessage ?? 'it could not start') : `exit ${r.exitCode}`;
+      const tail = this.stderrTail.trim().split('\n').filter(Boolean).slice(-1)[0];
+      const err = new CannotRehearseError(`the Django project stopped (${why})${tail ? `: ${tail}` : ''}`);
+      for (const w of this.waiting.splice(0)) w.reject(err);
+    });
   }
 
-  private async request<T>(cmd: object): Promise<T> {
-    const answer = this.next<T>();
+  /** One line from fd 3: an operation event, or the reply to the oldest request. */
+  private receive(line: string): void {
+    let msg;
+    try {
+      msg = MessageSchema.parse(JSON.parse(line));
+    } catch (e) {
+      const w = this.waiting.shift();
+      w?.reject(new CannotRehearseError(`the Django runner sent a malformed message: ${(e as Error).message.split('\n')[0]}`));
+      return;
+    }
+    if (msg.type === 'operation') return this.opts.onOperation?.(msg);
+    this.waiting.shift()?.resolve(msg);
+  }
+
+  private next(): Promise<Reply> {
+    if (this.exited) return Promise.reject(new CannotRehearseError('the Django project has stopped'));
+    return new Promise<Reply>((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+
+  private async request(cmd: object): Promise<Reply> {
+    const answer = this.next();
     this.proc.stdin!.write(JSON.stringify(cmd) + '\n');
     return answer;
   }
 
-  async introspect(): Promise<Introspection> {
-    const r = await this.request<{ ok: boolean; data: Introspection; error?: PyError }>({ cmd: 'introspect' });
-    if (!r.ok) {
-      throw new CannotRehearseError(`Django could not load the migrations: ${r.error?.type}: ${r.error?.message}`);
+  private async data<T>(cmd: string, schema: z.ZodType<T>, what: string): Promise<T> {
+    const r = await this.request({ cmd });
+    if (r.type !== 'answer' || !r.ok) {
+      const e = 'error' in r ? r.error : undefined;
+      throw new CannotRehearseError(`${what}: ${e?.type ?? 'error'}: ${e?.message ?? ''}`);
     }
-    return r.data;
+    const parsed = schema.safeParse(r.data);
+    if (!parsed.success) throw new CannotRehearseError(`${what}: the runner's answer is malformed (${parsed.error.issues[0]?.message})`);
+    return parsed.data;
   }
 
-  async appliedRows(): Promise<Array<[string, string]>> {
-    const r = await this.request<{ ok: boolean; data: Array<[string, string]>; error?: PyError }>({ cmd: 'applied' });
-    if (!r.ok) throw new CannotRehearseError(`cannot read django_migrations: ${r.error?.message}`);
-    return r.data;
+  introspect(): Promise<Introspection> {
+    return this.data('introspect', IntrospectionSchema, 'Django could not load the migrations');
+  }
+
+  appliedRows(): Promise<MigrationKey[]> {
+    return this.data('applied', z.array(z.tuple([z.string(), z.string()])), 'cannot read django_migrations');
   }
 
   /** `manage.py migrate APP TARGET --noinput`, the real command, in the long-lived process. */
   async migrate(app: string, target: string): Promise<ManageResult> {
-    const r = await this.request<ManageResult>({ cmd: 'manage', argv: ['migrate', app, target, '--noinput'] });
-    if (r.output) this.onLog?.(djangoLines(r.output));
+    const r = await this.request({ cmd: 'manage', argv: ['migrate', app, target, '--noinput'] });
+    if (r.type !== 'managed') throw new CannotRehearseError(`the Django runner answered a migrate with "${r.type}"`);
+    if (r.output) this.opts.onLog?.(djangoLines(r.output));
     return r;
   }
 

@@ -4,9 +4,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ConnInfo } from '../sandbox/provider.js';
-import { DJANGO_APP_NAME } from '../observe/data-watch.js';
 
 export const SHIM_MODULE = 'rehearse_sandbox_settings';
+/** Django's connections carry this application_name, so the observer can see when they have gone. */
+export const DJANGO_APP_NAME = 'rehearse-django';
 
 export function writeSettingsShim(dir: string, conn: ConnInfo): string {
   mkdirSync(dir, { recursive: true });

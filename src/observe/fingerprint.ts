@@ -4,6 +4,7 @@
 // look like a rewrite. Here every object is one sorted line, and the physical
 // column order is kept apart so that it can be judged on its own (a warning).
 import type pg from 'pg';
+import { USER_NS } from '../db.js';
 
 export interface Fingerprint {
   /** One line per schema object, sorted. */
@@ -11,8 +12,6 @@ export interface Fingerprint {
   /** Physical column order per table, by name. */
   columnOrder: Record<string, string[]>;
 }
-
-const USER_NS = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'`;
 
 const QUERIES: Record<string, string> = {
   schemas: `SELECT 'schema ' || n.nspname AS line FROM pg_namespace n WHERE ${USER_NS}`,

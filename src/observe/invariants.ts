@@ -1,11 +1,14 @@
 // A playbook's SQL invariants, evaluated on the work database in a read-only
 // transaction: on the snapshot first (an invariant that is already false there is
-// not the release's doing), then after each phase. Only what the query returned
-// as a verdict (a number, a boolean, a row count) is kept, never row contents.
+// not the release's doing), then after each migrating step it names. Only what
+// the query returned as a verdict (a number, a boolean, a row count) is kept,
+// never row contents.
 import type pg from 'pg';
-import type { Invariant, Phase } from '../playbook/schema.js';
+import type { Invariant } from '../playbook/schema.js';
+import type { MigratePhase } from '../report/events.js';
+import type { Observer, StepSummary } from './observer.js';
 
-export type When = 'snapshot' | Phase;
+export type When = 'snapshot' | MigratePhase;
 
 export interface InvariantResult {
   name: string;
@@ -14,6 +17,26 @@ export interface InvariantResult {
   /** What was seen: "returned 3", "returned false", "returned 12 rows", or the error. */
   saw: string;
   error?: { message: string; sqlstate?: string };
+}
+
+export class InvariantWatch implements Observer {
+  readonly name = 'invariants';
+  readonly results: InvariantResult[] = [];
+
+  constructor(
+    private readonly client: pg.Client,
+    private readonly invariants: readonly Invariant[],
+  ) {}
+
+  async baseline(): Promise<void> {
+    for (const inv of this.invariants) this.results.push(await evaluate(this.client, inv, 'snapshot'));
+  }
+
+  async stepEnded(summary: StepSummary): Promise<void> {
+    for (const inv of this.invariants.filter((i) => i.after.includes(summary.phase))) {
+      this.results.push(await evaluate(this.client, inv, summary.phase));
+    }
+  }
 }
 
 export async function evaluate(client: pg.Client, inv: Invariant, when: When): Promise<InvariantResult> {

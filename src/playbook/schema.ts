@@ -1,10 +1,12 @@
-// A playbook: the ordered phases of a rehearsal and its policy. `rehearse run`
+// A playbook: the ordered steps of a rehearsal and its policy. `rehearse run`
 // is the built-in playbooks/pre-deploy.yml; teams script a rollback drill or a
-// stricter gate by writing their own.
+// stricter gate by writing their own. ./build.ts turns it into the steps the
+// pipeline runs.
 import { z } from 'zod';
+import { STEP_KINDS } from '../phases/kinds.js';
 
-export const PHASES = ['forward', 'backward', 'reforward'] as const;
-export type Phase = (typeof PHASES)[number];
+/** The steps that migrate, in the only order they can run. */
+export const MIGRATING = ['forward', 'backward', 'reforward'] as const;
 
 /** APP.MIGRATION, as --allow-irreversible and a playbook's policy take it. */
 export const MIGRATION_REF = /^[A-Za-z_]\w*\.\w+$/;
@@ -15,7 +17,7 @@ const migrationRef = z.string().regex(MIGRATION_REF, 'expected app.migration');
 const tableRef = z.string().regex(TABLE_REF, 'expected table or table.column');
 
 /**
- * A SQL invariant: checked on the snapshot first, then after each phase named in
+ * A SQL invariant: checked on the snapshot first, then after each step named in
  * `after`. `expect`: `zero` (one number, 0), `true` (one boolean, true) or
  * `no-rows` (the query returns nothing). Run read-only; only the row count or
  * the number it returned is ever reported, never row contents.
@@ -25,7 +27,7 @@ const Invariant = z
     name: z.string().min(1),
     sql: z.string().min(1),
     expect: z.enum(['zero', 'true', 'no-rows']).default('zero'),
-    after: z.array(z.enum(PHASES)).min(1).default([...PHASES]),
+    after: z.array(z.enum(MIGRATING)).min(1).default([...MIGRATING]),
   })
   .strict();
 export type Invariant = z.infer<typeof Invariant>;
@@ -34,7 +36,8 @@ export const PlaybookSchema = z
   .object({
     name: z.string().min(1),
     description: z.string().optional(),
-    steps: z.array(z.enum(PHASES)).min(1),
+    /** restore and baseline come first, and are implied when left out. */
+    steps: z.array(z.enum(STEP_KINDS)).min(1),
     policy: z
       .object({
         allowLoss: z.array(tableRef).default([]),
@@ -46,11 +49,12 @@ export const PlaybookSchema = z
   })
   .strict()
   .superRefine((p, ctx) => {
-    const order = p.steps.map((s) => PHASES.indexOf(s));
+    const order = p.steps.map((s) => STEP_KINDS.indexOf(s));
     if (order.some((v, i) => i > 0 && v <= order[i - 1]!)) {
-      ctx.addIssue({ code: 'custom', path: ['steps'], message: 'steps run in the order forward, backward, reforward, each at most once' });
+      ctx.addIssue({ code: 'custom', path: ['steps'], message: `steps run in the order ${STEP_KINDS.join(', ')}, each at most once` });
     }
-    if (p.steps[0] !== 'forward') {
+    const migrating = p.steps.filter((s) => (MIGRATING as readonly string[]).includes(s));
+    if (migrating[0] !== 'forward') {
       ctx.addIssue({ code: 'custom', path: ['steps'], message: 'the first step must be forward' });
     }
     if (p.steps.includes('reforward') && !p.steps.includes('backward')) {

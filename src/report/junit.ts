@@ -2,28 +2,12 @@
 // Error findings are failures; warnings and allowed findings pass with a
 // system-out note; migrations a phase never reached are skipped. Shaped to the
 // JUnit XML that Jenkins and GitLab read (see test/fixtures/junit.xsd).
-import type { Finding, FindingCode, MigrationRecord, Report } from './model.js';
+import { phaseOf } from '../checks/index.js';
+import type { ReportPhase } from '../checks/facts.js';
+import type { Finding, MigrationRecord, Report } from './model.js';
 import { blocking } from './model.js';
 
-type Phase = 'history' | 'forward' | 'backward' | 'reforward';
-
-const PHASE_OF: Record<FindingCode, Phase> = {
-  HISTORY_GHOST: 'history',
-  HISTORY_INCONSISTENT: 'history',
-  CONFLICTING_LEAVES: 'history',
-  STRAY_MIGRATION_FILE: 'history',
-  MIGRATION_FAILED: 'forward',
-  DATA_LOSS_ROWS: 'forward',
-  DATA_LOSS_TABLE: 'forward',
-  DATA_LOSS_COLUMN: 'forward',
-  LOCK_RISK: 'forward',
-  INVARIANT_FAILED: 'forward',
-  IRREVERSIBLE: 'backward',
-  ROLLBACK_FAILED: 'backward',
-  ROLLBACK_SCHEMA_MISMATCH: 'backward',
-  ROLLBACK_DATA_LOSS: 'backward',
-  REFORWARD_FAILED: 'reforward',
-};
+type Phase = ReportPhase;
 
 function xml(s: string): string {
   return s
@@ -67,7 +51,7 @@ function describe(f: Finding): string {
 const key = (app?: string, migration?: string) => (app && migration ? `${app}.${migration}` : undefined);
 
 function phaseCases(phase: Phase, r: Report, findings: Finding[]): Case[] {
-  const mine = findings.filter((f) => PHASE_OF[f.code] === phase);
+  const mine = findings.filter((f) => phaseOf(f.code) === phase);
   if (phase === 'history') {
     const cases = new Map<string, Case>();
     for (const f of mine) {

@@ -1,13 +1,12 @@
 // The live view on a terminal: listr2 shows each phase as it runs (sandbox,
 // restore with its progress, baseline, every migration forward with its time,
-// checks, backward, reforward, teardown). The rehearsal only calls phase() and
-// step(); this bridges those calls to listr2 tasks that wait for their phase.
-// Drawn on stderr: stdout stays for the summary.
+// checks, backward, reforward, teardown). It bridges the run's events to listr2
+// tasks that wait for their phase. Drawn on stderr: stdout stays for the summary.
 import { Listr, PRESET_TIMER, ProcessOutput, type ListrTaskWrapper } from 'listr2';
-import type { Progress } from './progress.js';
+import { PHASES, type PhaseName, type RunEvent } from './events.js';
+import { stepLine, type Renderer } from './progress.js';
 
-const PHASES = ['sandbox', 'restore', 'django', 'baseline', 'forward', 'backward', 'reforward', 'checks', 'keep', 'teardown'] as const;
-const TITLES: Record<string, string> = {
+const TITLES: Record<PhaseName, string> = {
   sandbox: 'Start a throwaway PostgreSQL',
   restore: 'Restore the snapshot',
   django: 'Load the Django project',
@@ -37,9 +36,9 @@ function gate(): Gate {
   return { start: () => start(true), skip: () => start(false), end, started, ended };
 }
 
-export class LiveProgress implements Progress {
-  private readonly gates = new Map<string, Gate>(PHASES.map((p) => [p, gate()]));
-  private current: string | undefined;
+export class LiveProgress implements Renderer {
+  private readonly gates = new Map<PhaseName, Gate>(PHASES.map((p) => [p, gate()]));
+  private current: PhaseName | undefined;
   private readonly done: Promise<unknown>;
 
   constructor(private readonly verbose = false) {
@@ -68,12 +67,22 @@ export class LiveProgress implements Progress {
     this.done = list.run().catch(() => {});
   }
 
-  phase(name: string, detail?: string): void {
-    const idx = PHASES.indexOf(name as (typeof PHASES)[number]);
-    if (idx < 0) return this.step(`${name}${detail ? `: ${detail}` : ''}`);
+  handle(e: RunEvent): void {
+    if (e.type === 'phase') return this.phase(e.phase, e.detail);
+    if (e.type === 'tick') return this.show(e.text);
+    if (e.type === 'django-output') {
+      if (this.verbose) for (const line of e.text.split('\n')) if (line.trim()) this.show(`| ${line}`);
+      return;
+    }
+    const line = stepLine(e);
+    if (line) this.show(line);
+  }
+
+  private phase(name: PhaseName, detail?: string): void {
+    const idx = PHASES.indexOf(name);
     if (this.current) this.gates.get(this.current)!.end();
     // Phases the run passed over are skipped, in order.
-    const from = this.current ? PHASES.indexOf(this.current as (typeof PHASES)[number]) + 1 : 0;
+    const from = this.current ? PHASES.indexOf(this.current) + 1 : 0;
     for (const p of PHASES.slice(from, idx)) this.gates.get(p)!.skip();
     this.current = name;
     const g = this.gates.get(name)!;
@@ -83,23 +92,15 @@ export class LiveProgress implements Progress {
     });
   }
 
-  step(text: string): void {
+  private show(text: string): void {
     const g = this.current ? this.gates.get(this.current) : undefined;
     if (g?.task) g.task.output = text;
-  }
-
-  tick(text: string): void {
-    this.step(text);
-  }
-
-  django(text: string): void {
-    if (this.verbose) for (const line of text.split('\n')) if (line.trim()) this.step(`| ${line}`);
   }
 
   /** End the current phase, skip the rest, and wait for the last frame. */
   async close(): Promise<void> {
     if (this.current) this.gates.get(this.current)!.end();
-    const from = this.current ? PHASES.indexOf(this.current as (typeof PHASES)[number]) + 1 : 0;
+    const from = this.current ? PHASES.indexOf(this.current) + 1 : 0;
     for (const p of PHASES.slice(from)) this.gates.get(p)!.skip();
     await this.done;
   }

@@ -9,6 +9,7 @@ export type FindingCode =
   | 'HISTORY_INCONSISTENT'
   | 'CONFLICTING_LEAVES'
   | 'STRAY_MIGRATION_FILE'
+  | 'HISTORY_BROKEN_GRAPH'
   | 'MIGRATION_FAILED'
   | 'DATA_LOSS_ROWS'
   | 'DATA_LOSS_TABLE'
@@ -59,12 +60,28 @@ export interface StepError {
   column?: string;
 }
 
+/** A step's error in the report's terms: what the database or the migration said, names only. */
+export function stepErrorOf(e: { type: string; message: string; sqlstate?: string; table?: string; column?: string }): StepError {
+  return {
+    type: e.type,
+    message: e.message,
+    ...(e.sqlstate ? { sqlstate: e.sqlstate } : {}),
+    ...(e.table ? { table: e.table } : {}),
+    ...(e.column ? { column: e.column } : {}),
+  };
+}
+
 export interface MigrationRecord {
   app: string;
   migration: string;
   forward: { status: ForwardStatus; ms?: number; error?: StepError };
   backward: { status: BackwardStatus; ms?: number; error?: StepError };
   reforward: { status: ForwardStatus; ms?: number; error?: StepError };
+}
+
+/** A plan entry before any phase ran it. */
+export function notRun(p: { app: string; migration: string }): MigrationRecord {
+  return { app: p.app, migration: p.migration, forward: { status: 'not-run' }, backward: { status: 'not-run' }, reforward: { status: 'not-run' } };
 }
 
 export interface TableCounts {

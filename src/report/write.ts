@@ -5,7 +5,7 @@ import { renderJunit } from './junit.js';
 import type { Finding, FindingWithPatch, Report } from './model.js';
 
 /** Move each finding's patch into diffs/ (when there is a report dir) and strip it. */
-export function attachDiffs(findings: FindingWithPatch[], reportDir: string | undefined): Finding[] {
+export function attachDiffs(findings: readonly FindingWithPatch[], reportDir: string | undefined): Finding[] {
   const used = new Set<string>();
   return findings.map(({ patch, ...f }) => {
     if (!patch || !reportDir) return f;

@@ -1,6 +1,10 @@
 // A sandbox is a throwaway PostgreSQL server that a provider brings up and
-// always tears down. The rehearsal only needs: how to connect to a database on
-// it, how to run the client tools against it, and which version it runs.
+// always tears down. A provider describes itself: its kind, the command-line
+// flags it reads, a pre-flight check that starts nothing, how to start, and how
+// to sweep what killed runs left behind (`doctor --clean`). The CLI and doctor
+// are built from the registry (./registry.ts), so a new provider is one folder
+// and one registry line.
+import type { Cleanup } from '../cleanup.js';
 
 export interface ConnInfo {
   host: string;
@@ -12,8 +16,9 @@ export interface ConnInfo {
   sslmode?: string;
 }
 
+/** A started sandbox: only now are there connections to hand out. */
 export interface Sandbox {
-  readonly kind: 'local' | 'docker' | 'server';
+  readonly kind: string;
   /** e.g. "15.18" */
   readonly serverVersion: string;
   readonly serverMajor: number;
@@ -38,6 +43,56 @@ export interface Sandbox {
   readonly toolsTakeStdin: boolean;
   /** Stop the server and remove everything it created. Idempotent. */
   teardown(): Promise<void>;
+}
+
+/** A command-line flag a provider reads; the CLI turns each into a commander option. */
+export interface FlagSpec {
+  /** e.g. "--image <image>" */
+  flag: string;
+  description: string;
+  /** Read from this environment variable when the flag is absent. */
+  env?: string;
+  choices?: readonly string[];
+  default?: string;
+}
+
+/** What every provider's start gets besides its own options. */
+export interface StartContext {
+  cleanup: Cleanup;
+  /** The snapshot's server major, where the dump says (docker picks its image by it). */
+  snapshotMajor: number | undefined;
+  /** --keep: leave what survives the process (a server's databases) in place. */
+  keep: boolean;
+}
+
+/** One line of `rehearse doctor`: what this machine has for this provider. */
+export interface DoctorLine {
+  status: 'ok' | 'warn' | 'missing';
+  what: string;
+  detail: string;
+  fix?: string;
+}
+
+/** Parsed command-line flags, by commander's camelCase names. */
+export type Flags = Readonly<Record<string, unknown>>;
+
+export interface SandboxProvider<O = unknown> {
+  /** The value of --sandbox. */
+  readonly kind: string;
+  /** One line for --help. */
+  readonly summary: string;
+  /** Whether `doctor` judges "ready for a local rehearsal" by this provider's lines. */
+  readonly isDefault?: boolean;
+  readonly flags: readonly FlagSpec[];
+  /** Its options from the parsed flags (a usage error, exit 2, when they do not fit). */
+  options(flags: Flags): O;
+  /** Checks that start nothing (a role without CREATEDB is a usage error); may connect. */
+  preflight(o: O): Promise<void>;
+  start(o: O, ctx: StartContext): Promise<Sandbox>;
+  /** `doctor`: what this machine has for this provider. */
+  diagnose(flags: Flags): Promise<DoctorLine[]>;
+  /** `doctor --clean`: remove what killed runs left; one line per thing done. */
+  sweep(flags: Flags): Promise<string[]>;
 }
 
 export type ClientTool = 'pg_restore' | 'psql' | 'pg_dump';

@@ -107,7 +107,7 @@ export async function detectSnapshot(file: string): Promise<SnapshotInfo> {
     const toc = path.join(abs, 'toc.dat');
     if (!existsSync(toc)) throw new UsageError(`--snapshot ${file}: a directory, but not a pg_dump -Fd archive (no toc.dat)`);
     const v = parseArchiveHeader(readHead(toc, 4096));
-    return info(abs, 'directory', v, dirBytes(abs));
+    return info(abs, 'directory', v, snapshotBytes(abs));
   }
   let head: Buffer;
   try {
@@ -146,8 +146,8 @@ function info(p: string, format: SnapshotFormat, raw: string | undefined, bytes:
   return { path: p, format, serverVersion: v, serverMajor: v ? majorOf(v) : undefined, bytes };
 }
 
-function dirBytes(dir: string): number {
-  let total = 0;
-  for (const entry of readdirSync(dir)) total += statSync(path.join(dir, entry)).size;
-  return total;
+/** A snapshot's size: the file, or the sum of a -Fd directory's files. */
+export function snapshotBytes(p: string): number {
+  const st = statSync(p);
+  return st.isDirectory() ? readdirSync(p).reduce((n, f) => n + statSync(path.join(p, f)).size, 0) : st.size;
 }

@@ -1,7 +1,7 @@
 // Restore a snapshot into the template database: the pristine "before" that is
 // never migrated. Production roles do not exist in the sandbox, so ownership and
 // privileges are always skipped; archives restore in parallel.
-import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -10,7 +10,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { CannotRehearseError } from '../errors.js';
 import type { Sandbox } from '../sandbox/provider.js';
-import { tmpPrefix } from '../sandbox/local.js';
+import { makeTempDir } from '../sandbox/tmp.js';
 import type { SnapshotInfo } from './detect.js';
 import { formatBytes } from '../format.js';
 
@@ -97,7 +97,7 @@ async function restorePlain(snapshot: SnapshotInfo, sandbox: Sandbox, database: 
     r = await sandbox.runTool('psql', [...psql, '-f', '-'], { database, stdin: filtered });
   } else {
     // Tools inside a container read files, not our stdin: filter to a file and hand it over.
-    const dir = mkdtempSync(path.join(os.tmpdir(), tmpPrefix('sql-')));
+    const dir = makeTempDir('sql-');
     try {
       const sql = path.join(dir, 'snapshot.sql');
       await pipeline(filtered, createWriteStream(sql));

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import pg from 'pg';
 import { Cleanup } from '../../src/cleanup.js';
-import { LocalSandbox } from '../../src/sandbox/local.js';
+import { LocalSandbox } from '../../src/sandbox/local/cluster.js';
 import { libpqEnv } from '../../src/sandbox/provider.js';
 import { writeSettingsShim, SHIM_MODULE } from '../../src/django/shim.js';
 import { FIXTURES, PYTHON, SNAPSHOTS } from './paths.js';
@@ -77,7 +77,7 @@ export async function buildSnapshots(): Promise<void> {
     await admin.end();
     writeFileSync(stamp, fixturesDigest());
   } finally {
-    await cleanup.run();
+    await cleanup.drain();
   }
 }
 

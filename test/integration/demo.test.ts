@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup } from '../../src/cleanup.js';
-import { LocalSandbox } from '../../src/sandbox/local.js';
+import { LocalSandbox } from '../../src/sandbox/local/cluster.js';
 import { detectSnapshot } from '../../src/snapshot/detect.js';
 import { restoreSnapshot } from '../../src/snapshot/restore.js';
 import type { Finding, Report } from '../../src/report/model.js';
@@ -47,7 +47,7 @@ async function expectedCounts(): Promise<Record<string, number>> {
     await c.end();
     return counts;
   } finally {
-    await cleanup.run();
+    await cleanup.drain();
   }
 }
 

@@ -164,7 +164,8 @@ describe('rehearse run: the gate', () => {
     const r = await rehearseScenario('broken-graph');
     expect(r.exitCode).toBe(1);
     expect(find(r, 'HISTORY_GHOST')).toEqual([expect.objectContaining({ severity: 'error', migration: '0003_deleted_experiment' })]);
-    const [f] = find(r, 'MIGRATION_FAILED');
+    expect(find(r, 'MIGRATION_FAILED')).toEqual([]);
+    const [f] = find(r, 'HISTORY_BROKEN_GRAPH');
     expect(f).toMatchObject({ app: 'shop', migration: '0004_experiment_results', severity: 'error' });
     expect(f!.message).toContain('shop.0003_deleted_experiment');
     expect(r.report!.plan).toEqual([]);

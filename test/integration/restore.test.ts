@@ -54,7 +54,10 @@ describe('restore', () => {
     const r = await runCli(rehearseArgs(project, snap));
     expect(r.exitCode).toBe(3);
     expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('rehearse:'))).toHaveLength(1);
-    expect(r.stderr).toMatch(/rehearse: restore failed: pg_restore: error: /);
+    // Which bytes the damage hits differs per build of the dump (it carries its own
+    // timestamp): pg_restore either reports the damage or crashes on it. Both are
+    // the snapshot's fault, said in one line.
+    expect(r.stderr).toMatch(/rehearse: restore failed: pg_restore(: error: | crashed \(SIG[A-Z]+\): the snapshot is corrupt)/);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(r.report).toMatchObject({ verdict: 'error', exitCode: 3 });
     expect(r.leftovers).toEqual([]);

@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { Cleanup } from '../../src/cleanup.js';
-import { LocalSandbox } from '../../src/sandbox/local.js';
-import { dropIfMarked } from '../../src/sandbox/server.js';
+import { LocalSandbox } from '../../src/sandbox/local/cluster.js';
+import { dropIfMarked } from '../../src/sandbox/server/database.js';
 import { cleanupProjects, rehearseScenario, type CliRun } from '../helpers/run.js';
 
 const cleanup = new Cleanup();
@@ -41,7 +41,7 @@ beforeAll(async () => {
 afterAll(async () => {
   cleanupProjects();
   await admin?.end().catch(() => {});
-  await cleanup.run();
+  await cleanup.drain();
 });
 
 const summary = (r: CliRun) =>

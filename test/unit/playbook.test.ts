@@ -15,8 +15,8 @@ const write = (name: string, text: string) => {
 
 describe('playbooks', () => {
   it('the built-ins load', () => {
-    expect(loadPlaybook().steps).toEqual(['forward', 'backward', 'reforward']);
-    expect(loadPlaybook(path.join(BUILTIN_DIR, 'rollback-drill.yml')).steps).toEqual(['forward', 'backward']);
+    expect(loadPlaybook().steps).toEqual(['restore', 'baseline', 'forward', 'backward', 'reforward']);
+    expect(loadPlaybook(path.join(BUILTIN_DIR, 'rollback-drill.yml')).steps).toEqual(['restore', 'baseline', 'forward', 'backward']);
   });
   it.each([
     ['unknown step', 'name: x\nsteps: [forward, sideways]\n', /steps/],

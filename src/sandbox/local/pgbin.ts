@@ -4,7 +4,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { UsageError, CannotRehearseError } from '../errors.js';
+import { UsageError, CannotRehearseError } from '../../errors.js';
 
 export interface PgBin {
   dir: string;

@@ -8,12 +8,13 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { CannotRehearseError } from '../errors.js';
-import { ident, withClient } from '../db.js';
-import type { Cleanup } from '../cleanup.js';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { freePort, tmpPrefix } from './local.js';
-import type { ClientTool, ConnInfo, Sandbox, ToolOptions, ToolResult } from './provider.js';
+import { rmSync, statSync } from 'node:fs';
+import { CannotRehearseError } from '../../errors.js';
+import { createDatabase, withClient } from '../../db.js';
+import type { Cleanup } from '../../cleanup.js';
+import { freePort } from '../port.js';
+import { makeTempDir } from '../tmp.js';
+import type { ClientTool, ConnInfo, Sandbox, ToolOptions, ToolResult } from '../provider.js';
 
 export interface DockerOptions {
   /** Major version of the snapshot's server; picks postgres:<major>. */
@@ -50,40 +51,29 @@ export class DockerSandbox implements Sandbox {
   static async start(cleanup: Cleanup, opts: DockerOptions): Promise<DockerSandbox> {
     // No reaper (its image is one more pull); the finally path and the labels do its job.
     process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
-    const { GenericContainer, Wait } = await import('testcontainers');
+    const hostNet = opts.network === 'host';
+    // With host networking the container is on 127.0.0.1: say so, or testcontainers
+    // probes a bridge gateway that an engine without a bridge does not have.
+    if (hostNet) process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
     const image = opts.image ?? process.env.REHEARSE_PG_IMAGE ?? `postgres:${opts.major ?? DEFAULT_MAJOR}`;
     const password = randomBytes(12).toString('hex');
-    const hostNet = opts.network === 'host';
     const port = hostNet ? await freePort() : 5432;
-    let c = new GenericContainer(image)
-      .withEnvironment({ POSTGRES_USER: 'rehearse', POSTGRES_PASSWORD: password, POSTGRES_DB: 'postgres', PGPORT: String(port) })
-      .withLabels({ [LABEL]: randomBytes(4).toString('hex'), 'rehearse.pid': String(process.pid), 'rehearse.host': os.hostname() })
-      // Throwaway tuning, as for the local sandbox; room in /dev/shm for a parallel restore.
-      .withCommand(['postgres', '-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'synchronous_commit=off',
-        '-c', 'max_wal_size=4GB', '-c', 'checkpoint_timeout=1h', '-c', 'autovacuum=off', '-c', 'shared_buffers=256MB',
-        '-c', 'max_connections=60', '-c', 'lc_messages=C'])
-      .withSharedMemorySize(1024 * 1024 * 1024)
-      .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2))
-      .withStartupTimeout(120_000);
-    c = hostNet ? c.withNetworkMode('host') : c.withExposedPorts(5432);
+    const definition = await containerFor(image, password, port, hostNet);
     // testcontainers keeps a lock file in the temp dir; give it one of ours, removed at teardown.
-    const own = mkdtempSync(path.join(os.tmpdir(), tmpPrefix('docker-')));
+    const own = makeTempDir('docker-');
     cleanup.add('docker temp dir', async () => rmSync(own, { recursive: true, force: true }));
     const savedTmp = process.env.TMPDIR;
     process.env.TMPDIR = own;
     let started: Started;
     try {
-      started = await c.start();
+      started = await definition.start();
     } catch (err) {
-      throw new CannotRehearseError(`could not start a ${image} container: ${(err as Error).message.split('\n')[0]}`);
+      throw new CannotRehearseError(startFailure(image, err as Error));
     } finally {
       if (savedTmp === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = savedTmp;
     }
-    const stop = async () => {
-      await started.stop({ remove: true, removeVolumes: true, timeout: 5_000 }).catch(() => {});
-    };
-    cleanup.add('docker sandbox', stop);
+    cleanup.add('docker sandbox', () => started.stop({ remove: true, removeVolumes: true, timeout: 5_000 }).then(() => {}, () => {}));
     const host = hostNet ? '127.0.0.1' : started.getHost();
     const mapped = hostNet ? port : started.getMappedPort(5432);
     const conn: ConnInfo = { host, port: mapped, user: 'rehearse', password, database: 'postgres' };
@@ -97,9 +87,8 @@ export class DockerSandbox implements Sandbox {
     return { host: this.host, port: this.port, user: 'rehearse', password: this.password, database };
   }
 
-  async createDatabase(name: string, template?: string): Promise<void> {
-    await withClient(this.conn('postgres'), (c) =>
-      c.query(`CREATE DATABASE ${ident(name)}${template ? ` TEMPLATE ${ident(template)}` : ''}`));
+  createDatabase(name: string, template?: string): Promise<void> {
+    return createDatabase(this.conn('postgres'), name, template);
   }
 
   describe(database: string): string {
@@ -126,4 +115,30 @@ export class DockerSandbox implements Sandbox {
   async teardown(): Promise<void> {
     await this.container.stop({ remove: true, removeVolumes: true, timeout: 5_000 }).catch(() => {});
   }
+}
+
+async function containerFor(image: string, password: string, port: number, hostNet: boolean) {
+  const { GenericContainer, Wait } = await import('testcontainers');
+  const c = new GenericContainer(image)
+    .withEnvironment({ POSTGRES_USER: 'rehearse', POSTGRES_PASSWORD: password, POSTGRES_DB: 'postgres', PGPORT: String(port) })
+    .withLabels({ [LABEL]: randomBytes(4).toString('hex'), 'rehearse.pid': String(process.pid), 'rehearse.host': os.hostname() })
+    // Throwaway tuning, as for the local sandbox; room in /dev/shm for a parallel restore.
+    .withCommand(['postgres', '-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'synchronous_commit=off',
+      '-c', 'max_wal_size=4GB', '-c', 'checkpoint_timeout=1h', '-c', 'autovacuum=off', '-c', 'shared_buffers=256MB',
+      '-c', 'max_connections=60', '-c', 'lc_messages=C'])
+    .withSharedMemorySize(1024 * 1024 * 1024)
+    .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2))
+    .withStartupTimeout(120_000);
+  return hostNet ? c.withNetworkMode('host') : c.withExposedPorts(5432);
+}
+
+/** What went wrong, in the user's terms rather than testcontainers' internals. */
+function startFailure(image: string, err: Error): string {
+  const first = err.message.split('\n')[0] ?? '';
+  if (/container runtime strategy|ECONNREFUSED|ENOENT.*docker\.sock/i.test(err.message)) {
+    const socket = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+    return `no Docker engine answered at ${socket}: start one, or set DOCKER_HOST to the engine's socket ` +
+      '(and TESTCONTAINERS_HOST_OVERRIDE to the address its containers are reached at)';
+  }
+  return `could not start a ${image} container: ${first}`;
 }

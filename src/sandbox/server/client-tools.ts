@@ -4,7 +4,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { CannotRehearseError } from '../errors.js';
+import { CannotRehearseError } from '../../errors.js';
 
 export interface ClientTools {
   dir: string;

@@ -7,12 +7,12 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { CannotRehearseError, UsageError } from '../errors.js';
-import { ident, literal, pgConfig } from '../db.js';
-import type { Cleanup } from '../cleanup.js';
+import { CannotRehearseError, UsageError } from '../../errors.js';
+import { ident, literal, pgConfig } from '../../db.js';
+import type { Cleanup } from '../../cleanup.js';
 import { findClientTools, type ClientTools } from './client-tools.js';
-import type { ClientTool, ConnInfo, Sandbox } from './provider.js';
-import { HostToolsSandbox } from './host-tools.js';
+import type { ClientTool, ConnInfo, Sandbox } from '../provider.js';
+import { HostToolsSandbox } from '../host-tools.js';
 
 export const MARK = 'rehearse:';
 

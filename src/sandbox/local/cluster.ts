@@ -3,26 +3,21 @@
 // tuned for throwaway use. PostgreSQL refuses to run as root, so when we are
 // root (CI) the server runs as the `postgres` system user via setpriv.
 // setpriv --pdeathsig also makes the server die with us if we are SIGKILLed.
-import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { chmodSync, chownSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import pg from 'pg';
-import { CannotRehearseError } from '../errors.js';
-import { ident, withClient } from '../db.js';
-import type { Cleanup } from '../cleanup.js';
+import { CannotRehearseError } from '../../errors.js';
+import { createDatabase } from '../../db.js';
+import type { Cleanup } from '../../cleanup.js';
 import { findPgBin, type PgBin } from './pgbin.js';
-import type { ClientTool, ConnInfo, Sandbox } from './provider.js';
-import { HostToolsSandbox } from './host-tools.js';
+import type { ClientTool, ConnInfo, Sandbox } from '../provider.js';
+import { HostToolsSandbox } from '../host-tools.js';
+import { freePort } from '../port.js';
+import { makeTempDir } from '../tmp.js';
 
 export const SUPERUSER = 'rehearse';
-/**
- * Every temp dir a run creates is named rehearse-<pid>-…, so that
- * `doctor --clean` can tell a killed run's leftovers (pid gone) from a live run's.
- */
-export const tmpPrefix = (kind = '') => `rehearse-${kind}${process.pid}-`;
-export const LEFTOVER = /^rehearse-(?:[a-z]+-)?(\d+)-[A-Za-z0-9]{6}$/;
 
 export interface LocalOptions {
   pgBin?: string;
@@ -44,18 +39,6 @@ async function postgresUser(): Promise<{ uid: number; gid: number }> {
       'running as root, and PostgreSQL refuses to run as root: create a `postgres` system user or run rehearse as another user',
     );
   }
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 export class LocalSandbox extends HostToolsSandbox implements Sandbox {
@@ -88,9 +71,8 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
     return path.join(this.bin.dir, name);
   }
 
-  async createDatabase(name: string, template?: string): Promise<void> {
-    await withClient(this.conn('postgres'), (c) =>
-      c.query(`CREATE DATABASE ${ident(name)}${template ? ` TEMPLATE ${ident(template)}` : ''}`));
+  createDatabase(name: string, template?: string): Promise<void> {
+    return createDatabase(this.conn('postgres'), name, template);
   }
 
   describe(database: string): string {
@@ -100,10 +82,14 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
   /** Bring up a cluster; its teardown is registered before anything can fail. */
   static async start(cleanup: Cleanup, opts: LocalOptions = {}): Promise<LocalSandbox> {
     const bin = await findPgBin(opts.pgBin);
-    const dir = mkdtempSync(path.join(opts.tmpRoot ?? os.tmpdir(), tmpPrefix()));
+    const port = await freePort();
+    // No await between making the dir and registering its teardown: an interrupt
+    // in between would leave the dir behind.
+    const dir = makeTempDir('', opts.tmpRoot);
     chmodSync(dir, 0o700);
-    const box = new LocalSandbox(bin, dir, await freePort());
+    const box = new LocalSandbox(bin, dir, port);
     cleanup.add('local sandbox', () => box.teardown());
+    cleanup.throwIfInterrupted();
     await box.boot(cleanup);
     return box;
   }
@@ -131,33 +117,8 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
     if (initdb.exitCode !== 0) {
       throw new CannotRehearseError(`initdb failed: ${lastLines(initdb.all ?? '', 2)}`);
     }
-    // Throwaway tuning: durability buys nothing here, and restores are write-heavy.
-    const cpus = Math.max(2, os.cpus().length);
-    writeFileSync(
-      path.join(data, 'postgresql.auto.conf'),
-      [
-        'fsync = off',
-        'full_page_writes = off',
-        'synchronous_commit = off',
-        'wal_level = minimal',
-        'max_wal_senders = 0',
-        'max_wal_size = 4GB',
-        'checkpoint_timeout = 1h',
-        'autovacuum = off',
-        'shared_buffers = 256MB',
-        'maintenance_work_mem = 512MB',
-        `max_parallel_maintenance_workers = ${Math.min(4, cpus)}`,
-        'max_connections = 60',
-        "listen_addresses = '127.0.0.1'",
-        `port = ${this.port}`,
-        `unix_socket_directories = '${this.dir}'`,
-        "log_destination = 'stderr'",
-        'logging_collector = off',
-        'log_min_messages = warning',
-        "lc_messages = 'C'",
-        '',
-      ].join('\n'),
-    );
+    this.stillWanted(cleanup);
+    writeFileSync(path.join(data, 'postgresql.auto.conf'), this.serverConfig());
     const logFile = path.join(this.dir, 'server.log');
     this.proc = execa(
       'setpriv',
@@ -165,6 +126,45 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
       { reject: false, stdin: 'ignore', stdout: { file: logFile }, stderr: { file: logFile }, cwd: this.dir },
     );
     await this.waitReady(cleanup, logFile);
+  }
+
+  /**
+   * An interrupt tears the sandbox down while it may still be booting (initdb
+   * running): whatever boot made after that is removed here, and boot stops.
+   */
+  private stillWanted(cleanup: Cleanup): void {
+    if (!this.tornDown) return;
+    this.proc?.kill('SIGKILL');
+    rmSync(this.dir, { recursive: true, force: true });
+    cleanup.throwIfInterrupted();
+    throw new CannotRehearseError('the sandbox was torn down while it started');
+  }
+
+  /** Throwaway tuning: durability buys nothing here, and restores are write-heavy. */
+  private serverConfig(): string {
+    const cpus = Math.max(2, os.cpus().length);
+    return [
+      'fsync = off',
+      'full_page_writes = off',
+      'synchronous_commit = off',
+      'wal_level = minimal',
+      'max_wal_senders = 0',
+      'max_wal_size = 4GB',
+      'checkpoint_timeout = 1h',
+      'autovacuum = off',
+      'shared_buffers = 256MB',
+      'maintenance_work_mem = 512MB',
+      `max_parallel_maintenance_workers = ${Math.min(4, cpus)}`,
+      'max_connections = 60',
+      "listen_addresses = '127.0.0.1'",
+      `port = ${this.port}`,
+      `unix_socket_directories = '${this.dir}'`,
+      "log_destination = 'stderr'",
+      'logging_collector = off',
+      'log_min_messages = warning',
+      "lc_messages = 'C'",
+      '',
+    ].join('\n');
   }
 
   private async waitReady(cleanup: Cleanup, logFile: string): Promise<void> {
@@ -175,6 +175,7 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
     });
     while (Date.now() < deadline) {
       cleanup.throwIfInterrupted();
+      if (this.tornDown) return this.stillWanted(cleanup);
       if (exited) {
         const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
         throw new CannotRehearseError(`the sandbox PostgreSQL did not start: ${lastLines(log, 2) || 'no log'}`);

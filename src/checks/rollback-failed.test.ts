@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { intro, record, runFacts } from '../../test/helpers/facts.js';
+import { rollbackFailed } from './rollback-failed.js';
+
+describe('ROLLBACK_FAILED', () => {
+  it('names a reverse that raised', () => {
+    const error = { type: 'ProgrammingError', message: 'relation "shop_audit_log" does not exist', sqlstate: '42P01' };
+    const f = rollbackFailed.inspect(runFacts({ migrations: [record('shop', '0003_x', { backward: { status: 'failed', ms: 2, error } })] }));
+    expect(f).toEqual([expect.objectContaining({ code: 'ROLLBACK_FAILED', severity: 'error', app: 'shop', migration: '0003_x' })]);
+    expect(f[0]!.message).toContain('shop_audit_log');
+  });
+
+  it('names history rows a complete rollback left wrong', () => {
+    const f = rollbackFailed.inspect(runFacts({
+      intro: intro({ appliedRows: [['shop', '0001_initial']] }),
+      appliedAfterBackward: [['shop', '0001_initial'], ['shop', '0002_extra']],
+    }));
+    expect(f).toEqual([expect.objectContaining({ code: 'ROLLBACK_FAILED', details: { extra: ['shop.0002_extra'], missing: [] } })]);
+  });
+
+  it('says nothing when the rollback reverted everything and the history is the snapshot\'s', () => {
+    expect(rollbackFailed.inspect(runFacts({
+      migrations: [record('shop', '0003_x')],
+      intro: intro({ appliedRows: [['shop', '0001_initial']] }),
+      appliedAfterBackward: [['shop', '0001_initial']],
+    }))).toEqual([]);
+  });
+});

@@ -1,0 +1,78 @@
+// The messages python/runner.py sends, as zod schemas: every line that arrives
+// on fd 3 is validated here before anything reads it. Their Python twins are the
+// builders in python/rehearse_runner/protocol.py.
+import { z } from 'zod';
+
+const key = z.tuple([z.string(), z.string()]);
+
+export const PyErrorSchema = z.object({
+  type: z.string(),
+  message: z.string(),
+  /** From the exception's class (IrreversibleError), never from its text. */
+  irreversible: z.boolean(),
+  sqlstate: z.string().optional(),
+  /** From PostgreSQL's diagnostics: names, never values. */
+  table: z.string().optional(),
+  column: z.string().optional(),
+  constraint: z.string().optional(),
+});
+export type PyError = z.infer<typeof PyErrorSchema>;
+
+const Operation = z.object({ kind: z.string(), describe: z.string(), reversible: z.boolean() });
+
+export const IntrospectionSchema = z.object({
+  djangoVersion: z.string(),
+  apps: z.array(z.object({ label: z.string(), migrationsPath: z.string().nullable(), stray: z.array(z.string()) })),
+  nodes: z.array(z.object({
+    app: z.string(),
+    name: z.string(),
+    parents: z.array(key),
+    replaces: z.array(key),
+    operations: z.array(Operation),
+  })),
+  /** Every migration file Django loads, by (app, name). */
+  disk: z.array(key),
+  /** The snapshot's django_migrations rows. */
+  appliedRows: z.array(key),
+  /** Apps with more than one leaf, and their leaves. */
+  conflicts: z.record(z.string(), z.array(z.string())),
+  inconsistent: z.array(z.object({ app: z.string(), name: z.string(), parentApp: z.string(), parentName: z.string() })),
+  /** What `manage.py migrate` would apply, in order. Empty when leaves conflict. */
+  plan: z.array(key),
+  /** Set when Django cannot build the graph: APP.NAME depends on a migration that is not there. */
+  brokenGraph: z.object({
+    app: z.string().nullable(),
+    name: z.string().nullable(),
+    missingApp: z.string().nullable(),
+    missingName: z.string(),
+  }).optional(),
+});
+
+const Hello = z.object({ type: z.literal('hello'), ready: z.boolean(), error: PyErrorSchema.optional(), traceback: z.string().nullish() });
+const Answer = z.object({
+  type: z.literal('answer'),
+  ok: z.boolean(),
+  data: z.unknown().optional(),
+  error: PyErrorSchema.optional(),
+  traceback: z.string().optional(),
+});
+const Managed = z.object({ type: z.literal('managed'), ok: z.boolean(), ms: z.number(), output: z.string(), error: PyErrorSchema.optional() });
+export const OperationEventSchema = z.object({
+  type: z.literal('operation'),
+  state: z.enum(['started', 'finished']),
+  app: z.string(),
+  migration: z.string(),
+  /** The operation's position in its migration. */
+  index: z.number(),
+  kind: z.string(),
+  describe: z.string(),
+  ms: z.number().optional(),
+});
+
+export const MessageSchema = z.discriminatedUnion('type', [Hello, Answer, Managed, OperationEventSchema]);
+export type Message = z.infer<typeof MessageSchema>;
+export type ManageResult = z.infer<typeof Managed>;
+export type OperationEvent = z.infer<typeof OperationEventSchema>;
+
+/** A reply to a request: every message but the events. */
+export type Reply = Exclude<Message, OperationEvent>;

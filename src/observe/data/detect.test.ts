@@ -1,0 +1,37 @@
+// Change detection on hand-made catalog readings: no database.
+import { describe, expect, it } from 'vitest';
+import type { TableInfo } from '../catalog.js';
+import { touchedBetween } from './detect.js';
+
+const table = (oid: number, filenode: number, cols: Array<[number, string]>): TableInfo => ({
+  oid, schema: 'public', name: `t${oid}`, filenode, pk: [1],
+  columns: new Map(cols.map(([attnum, type]) => [attnum, { attnum, name: `c${attnum}`, type }])),
+});
+const stats = (entries: Array<[number, number, number, number]>) => new Map(entries.map(([oid, ins, upd, del]) => [oid, { ins, upd, del }]));
+
+describe('change detection', () => {
+  const base = new Map([[1, table(1, 10, [[1, 'integer']])], [2, table(2, 20, [[1, 'integer']])], [3, table(3, 30, [[1, 'integer']])]]);
+  const prev = { tables: base, stats: stats([[1, 5, 0, 0], [2, 5, 0, 0], [3, 5, 0, 0]]) };
+
+  it('an untouched table (same relfilenode, columns and counters) is left out', () => {
+    expect(touchedBetween(base, prev, prev, new Set())).toEqual([]);
+  });
+
+  it('names a rewrite, a new column, deleted tuples and a dropped table', () => {
+    const now = {
+      tables: new Map([[1, table(1, 11, [[1, 'integer']])], [2, table(2, 20, [[1, 'integer'], [2, 'text']])]]),
+      stats: stats([[1, 5, 0, 0], [2, 5, 0, 3]]),
+    };
+    const t = touchedBetween(base, prev, now, new Set());
+    expect(t.map((x) => [x.base.oid, x.rewritten, x.colsChanged, x.d.del, x.cur === undefined])).toEqual([
+      [1, true, false, 0, false],
+      [2, false, true, 3, false],
+      [3, false, false, 0, true],
+    ]);
+  });
+
+  it('skips what an earlier step dropped', () => {
+    const now = { tables: new Map([[1, base.get(1)!], [2, base.get(2)!]]), stats: prev.stats };
+    expect(touchedBetween(base, prev, now, new Set([3]))).toEqual([]);
+  });
+});

@@ -1,0 +1,54 @@
+// Change detection, pure: which of the snapshot's tables a step touched, from two
+// readings of the catalog and the tuple counters. A table is untouched when its
+// relfilenode, its columns and its insert/update/delete counters are unchanged;
+// every other table is touched and gets counted and compared.
+import type { TableInfo, TupleStats } from '../catalog.js';
+
+export interface Reading {
+  tables: Map<number, TableInfo>;
+  stats: Map<number, TupleStats>;
+}
+
+export interface Touch {
+  /** The table as it stood in the snapshot. */
+  base: TableInfo;
+  /** The table now; undefined when it is gone. */
+  cur: TableInfo | undefined;
+  /** Its relfilenode changed (a rewrite or TRUNCATE). */
+  rewritten: boolean;
+  /** Its columns (attnum and type) changed. */
+  colsChanged: boolean;
+  /** Tuples inserted, updated and deleted by the step. */
+  d: TupleStats;
+}
+
+const ZERO: TupleStats = { ins: 0, upd: 0, del: 0 };
+
+/** The snapshot tables (not yet gone) that changed between two readings. */
+export function touchedBetween(baseline: Map<number, TableInfo>, prev: Reading, now: Reading, gone: ReadonlySet<number>): Touch[] {
+  const touched: Touch[] = [];
+  for (const base of baseline.values()) {
+    if (gone.has(base.oid)) continue;
+    const before = prev.tables.get(base.oid);
+    if (!before) continue;
+    const cur = now.tables.get(base.oid);
+    const p = prev.stats.get(base.oid) ?? ZERO;
+    const n = now.stats.get(base.oid) ?? p;
+    const d = { ins: n.ins - p.ins, upd: n.upd - p.upd, del: n.del - p.del };
+    const rewritten = !!cur && cur.filenode !== before.filenode;
+    const colsChanged = !!cur && columnsKey(cur) !== columnsKey(before);
+    if (cur && !rewritten && !colsChanged && d.ins === 0 && d.upd === 0 && d.del === 0) continue;
+    touched.push({ base, cur, rewritten, d, colsChanged });
+  }
+  return touched;
+}
+
+/** Whether a table differs in any way from the snapshot's (after a rollback, it may be a new table of the same name). */
+export function differsFromSnapshot(base: TableInfo, cur: TableInfo | undefined, s0: TupleStats | undefined, s1: TupleStats | undefined): boolean {
+  if (!cur || cur.oid !== base.oid || cur.filenode !== base.filenode || columnsKey(cur) !== columnsKey(base)) return true;
+  return !!(s0 && s1 && (s0.ins !== s1.ins || s0.upd !== s1.upd || s0.del !== s1.del));
+}
+
+export function columnsKey(t: TableInfo): string {
+  return [...t.columns.values()].map((c) => `${c.attnum}:${c.type}`).sort().join(',');
+}

@@ -1,0 +1,52 @@
+// Every observer of a rehearsal, in the order the pipeline calls them, and the
+// facts they hand to the checks. A new observer is one file and one line here
+// (plus its slot in ObservedFacts, if checks read what it saw).
+import type pg from 'pg';
+import type { Invariant } from '../playbook/schema.js';
+import type { Events } from '../report/events.js';
+import type { ConnInfo } from '../sandbox/provider.js';
+import { DataWatch } from './data/watch.js';
+import type { DataFacts } from './data/ledger.js';
+import { InvariantWatch, type InvariantResult } from './invariants.js';
+import type { Observer } from './observer.js';
+import { SchemaWatch, type SchemaFacts } from './schema-watch.js';
+
+/** What the observers saw, for the checks. */
+export interface ObservedFacts {
+  schema: SchemaFacts;
+  data: DataFacts;
+  invariants: InvariantResult[];
+}
+
+export interface ObserverContext {
+  /** The observer's own connection to the work database. */
+  client: pg.Client;
+  work: ConnInfo;
+  template: ConnInfo;
+  invariants: readonly Invariant[];
+  events: Events;
+}
+
+export class Observers {
+  private readonly schema = new SchemaWatch();
+  private readonly invariants: InvariantWatch;
+  private readonly data: DataWatch;
+  readonly all: readonly Observer[];
+
+  constructor(ctx: ObserverContext) {
+    this.invariants = new InvariantWatch(ctx.client, ctx.invariants);
+    this.data = new DataWatch(ctx.client, ctx.work, ctx.template, ctx.events);
+    this.all = [this.schema, this.invariants, this.data];
+  }
+
+  /** What they saw; undefined before the baseline was read. */
+  async facts(): Promise<ObservedFacts | undefined> {
+    const schema = this.schema.result();
+    if (!schema) return undefined;
+    return { schema, data: await this.data.finish(), invariants: this.invariants.results };
+  }
+
+  async close(): Promise<void> {
+    for (const o of this.all) await o.close?.();
+  }
+}

@@ -1,0 +1,49 @@
+// What watches a rehearsal. The pipeline (../pipeline.ts) calls every observer
+// at the same points, in the same order, with one shared reading of the catalog
+// per point; observers never drive the run and steps never call an observer.
+// A new observer is one file implementing this and one line in ./index.ts.
+import type { MigratePhase } from '../report/events.js';
+import type { StepError } from '../report/model.js';
+import type { Moment } from './catalog.js';
+
+/** One database-changing command: `manage.py migrate APP TARGET` for one plan entry. */
+export interface Change {
+  phase: MigratePhase;
+  /** The plan entry it applies or reverts. */
+  index: number;
+  app: string;
+  migration: string;
+  /** What `migrate` was given: the migration itself, or its parent to revert it. */
+  target: string;
+}
+
+export interface ChangeOutcome {
+  ok: boolean;
+  ms: number;
+  error?: StepError;
+}
+
+/** How a migrating step ended, for the observers that judge a whole phase. */
+export interface StepSummary {
+  phase: MigratePhase;
+  /** Every change of the step ran. */
+  complete: boolean;
+  /** The plan index where the step stopped (a failed or irreversible change). */
+  stoppedAt?: number;
+  /** At least one change succeeded. */
+  anyDone: boolean;
+}
+
+export interface Observer {
+  readonly name: string;
+  /** The snapshot as restored, before any change. */
+  baseline?(at: Moment): Promise<void>;
+  /** Just before a change runs (a lock probe starts here). */
+  before?(change: Change): Promise<void>;
+  /** Just after a change ran, failed or not. */
+  after?(change: Change, outcome: ChangeOutcome, at: Moment): Promise<void>;
+  /** A migrating step (forward, backward, reforward) is over. */
+  stepEnded?(summary: StepSummary, at: Moment): Promise<void>;
+  /** The run is over: release what the observer holds (connections, pools). */
+  close?(): Promise<void>;
+}

@@ -1,0 +1,24 @@
+// restore: the snapshot into the template database (the pristine "before",
+// never migrated), then a clone of it to work on. Django loads meanwhile; a
+// broken project fails as fast as a broken dump, whichever comes first.
+import { formatBytes } from '../format.js';
+import { restoreSnapshot } from '../snapshot/restore.js';
+import type { Step } from './step.js';
+
+export const restore: Step = {
+  kind: 'restore',
+  async run({ session, events }) {
+    const { snapshot } = session.config;
+    const { template, work } = session.databases;
+    events.phase('restore', `${snapshot.format} snapshot, ${formatBytes(snapshot.bytes)}` +
+      (snapshot.serverVersion ? `, dumped from PostgreSQL ${snapshot.serverVersion}` : ''));
+    const restored = events.timed('restoreMs', () =>
+      restoreSnapshot(snapshot, session.sandbox, template, (text) => events.emit({ type: 'tick', text: `restore: ${text}` })));
+    restored.catch(() => {});
+    await Promise.all([session.runner(), restored]);
+    session.cleanup.throwIfInterrupted();
+    await events.timed('cloneMs', () => session.sandbox.createDatabase(work, template));
+    events.note(`restored into ${template}, cloned to ${work}`);
+    await session.openObservers();
+  },
+};

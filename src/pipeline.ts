@@ -1,0 +1,65 @@
+// Runs a rehearsal's steps one after another against a session, and puts every
+// observer around every change a step makes: before it, after it with one shared
+// reading of the catalog (a Moment), and at the end of each migrating step.
+// This is the only place observers are called, so their order is the run's order.
+import type { ManageResult } from './django/runner.js';
+import { Moment } from './observe/catalog.js';
+import type { Change, ChangeOutcome, Observer, StepSummary } from './observe/observer.js';
+import type { Step, StepContext } from './phases/step.js';
+import type { Events } from './report/events.js';
+import { stepErrorOf } from './report/model.js';
+import type { RunState } from './run-state.js';
+import type { Session } from './session.js';
+
+export class Pipeline implements StepContext {
+  constructor(
+    readonly session: Session,
+    readonly state: RunState,
+    readonly events: Events,
+  ) {}
+
+  /** Run the steps in order; between steps, an interrupt stops the run. */
+  async run(steps: readonly Step[]): Promise<void> {
+    for (const step of steps) {
+      this.session.cleanup.throwIfInterrupted();
+      await step.run(this);
+    }
+  }
+
+  private get observers(): readonly Observer[] {
+    return this.session.observers.all;
+  }
+
+  private observe<T>(fn: () => Promise<T>): Promise<T> {
+    return this.events.timed('observeMs', fn);
+  }
+
+  private moment(): Promise<Moment> {
+    return this.observe(() => Moment.now(this.session.observerClient));
+  }
+
+  async observeBaseline(): Promise<void> {
+    const at = await this.moment();
+    for (const o of this.observers) if (o.baseline) await this.observe(() => o.baseline!(at));
+  }
+
+  async change(change: Change, run: () => Promise<ManageResult>): Promise<ManageResult> {
+    for (const o of this.observers) if (o.before) await this.observe(() => o.before!(change));
+    this.session.changing = change.phase;
+    let r: ManageResult;
+    try {
+      r = await this.events.timed('migrateMs', run);
+    } finally {
+      this.session.changing = undefined;
+    }
+    const outcome: ChangeOutcome = { ok: r.ok, ms: r.ms, ...(r.error ? { error: stepErrorOf(r.error) } : {}) };
+    const at = await this.moment();
+    for (const o of this.observers) if (o.after) await this.observe(() => o.after!(change, outcome, at));
+    return r;
+  }
+
+  async stepEnded(summary: StepSummary): Promise<void> {
+    const at = await this.moment();
+    for (const o of this.observers) if (o.stepEnded) await this.observe(() => o.stepEnded!(summary, at));
+  }
+}

@@ -1,0 +1,82 @@
+// The one writer of report.json: it listens to a run's events and builds the
+// report from them. The CLI only adds how the run ended (an error, its duration).
+import { VERSION } from '../version.js';
+import type { Events, MigratePhase, RunEvent, StepStatus } from './events.js';
+import type { FindingWithPatch, MigrationRecord, Report } from './model.js';
+import { notRun, verdictOf } from './model.js';
+
+export class ReportBuilder {
+  readonly report: Report = {
+    schemaVersion: 1,
+    tool: { name: 'rehearse', version: VERSION },
+    verdict: 'error',
+    exitCode: 3,
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    plan: [],
+    migrations: [],
+    tables: [],
+    findings: [],
+  };
+  /** Findings as drafted (with their patches), until the run concludes. */
+  private readonly drafted: FindingWithPatch[] = [];
+
+  constructor(events: Events) {
+    events.on((e) => this.take(e));
+  }
+
+  private take(e: RunEvent): void {
+    const r = this.report;
+    switch (e.type) {
+      case 'snapshot':
+        r.snapshot = e.snapshot;
+        r.timings = { sandboxMs: 0, restoreMs: 0, cloneMs: 0, migrateMs: 0, observeMs: 0 };
+        return;
+      case 'sandbox':
+        r.sandbox = { kind: e.kind, serverVersion: e.serverVersion };
+        return;
+      case 'django':
+        r.django = { version: e.version, ...(e.settings ? { settings: e.settings } : {}) };
+        return;
+      case 'plan':
+        r.plan = e.plan;
+        r.migrations = e.plan.map(notRun);
+        return;
+      case 'step-finished': {
+        const m = r.migrations[e.index] as Record<MigratePhase, StepRecord> | undefined;
+        if (m) m[e.phase] = { status: e.status, ms: e.ms, ...(e.error ? { error: e.error } : {}) };
+        return;
+      }
+      case 'table-counted':
+        r.tables.push(e.table);
+        r.tables.sort((a, b) => a.table.localeCompare(b.table));
+        return;
+      case 'timing':
+        if (r.timings) r.timings[e.part] += Math.round(e.ms);
+        return;
+      case 'finding':
+        this.drafted.push(e.finding);
+        return;
+      default:
+    }
+  }
+
+  /** The findings as the checks and the policy drafted them, with their patches. */
+  get findings(): readonly FindingWithPatch[] {
+    return this.drafted;
+  }
+
+  /** The rehearsal ran: its findings (patches now written as files) decide the verdict. */
+  conclude(findings: Report['findings']): void {
+    this.report.findings = findings;
+    Object.assign(this.report, verdictOf(findings));
+  }
+
+  /** The rehearsal could not run (exit 3, or whatever the error carries). */
+  fail(error: string, exitCode: number): void {
+    Object.assign(this.report, { verdict: 'error', exitCode, error });
+  }
+}
+
+/** A step's outcome in a migration's record, whichever phase it belongs to. */
+type StepRecord = { status: StepStatus; ms?: number; error?: MigrationRecord['forward']['error'] };
