@@ -40,12 +40,35 @@ def run_manage(real_execute, argv):
     except BaseException as exc:  # noqa: BLE001 -- everything a migration raises is a finding
         error = protocol.error_of(exc)
         err.write(traceback.format_exc())
+        explain(error)
     finally:
         from django.db import connections
 
         connections.close_all()
     ms = round((time.perf_counter() - started) * 1000, 1)
     return protocol.managed(error is None, ms, (out.getvalue() + err.getvalue())[-MAX_OUTPUT:], error)
+
+
+def explain(error):
+    """Which operation failed, and for a data step that broke a unique constraint, how many rows collide."""
+    from django.db import connections
+
+    from rehearse_runner import collisions, operations
+
+    op = operations.RUNNING["op"]
+    operations.RUNNING["op"] = None
+    if op is None:
+        return
+    error["operation"] = {"index": op["index"], "kind": op["kind"], "describe": op["describe"]}
+    if error.get("sqlstate") != "23505" or not error.get("constraint") or op["kind"] not in collisions.DATA_OPS:
+        return
+    connections.close_all()
+    try:
+        found = collisions.count(op["app"], op["migration"], op["index"], error["constraint"])
+    except Exception:  # noqa: BLE001 -- the count is a courtesy; the failure itself is already known
+        found = None
+    if found:
+        error["collisions"] = found
 
 
 def handle(real_execute, cmd):
@@ -55,6 +78,8 @@ def handle(real_execute, cmd):
         return protocol.answer(introspect.introspect())
     if cmd["cmd"] == "applied":
         return protocol.answer(introspect.applied_rows())
+    if cmd["cmd"] == "models":
+        return protocol.answer(introspect.models())
     if cmd["cmd"] == "manage":
         return run_manage(real_execute, cmd["argv"])
     return protocol.failure({"type": "UnknownCommand", "message": cmd["cmd"], "irreversible": False})

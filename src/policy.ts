@@ -1,31 +1,54 @@
-// Policy turns drafts into findings: --allow-loss and --allow-irreversible (and a
-// playbook's policy) mark matching findings allowed. Allowed findings stay in the
-// report but no longer fail the gate.
+// Policy turns drafts into findings: --allow-loss, --allow-irreversible and
+// --allow-overwrite (and a playbook's policy) mark matching findings allowed.
+// Allowed findings stay in the report but no longer fail the gate. Which option
+// can allow which code is declared by the checks themselves.
 import { allowanceOf } from './checks/index.js';
 import type { Draft } from './checks/facts.js';
 import type { FindingWithPatch } from './report/model.js';
 
 export interface Policy {
+  /** TABLE, TABLE.COLUMN, SCHEMA.TABLE or SCHEMA.TABLE.COLUMN; public is the default schema. */
   allowLoss: string[];
+  /** APP.MIGRATION */
   allowIrreversible: string[];
+  /** TABLE.COLUMN or SCHEMA.TABLE.COLUMN */
+  allowOverwrite: string[];
 }
 
-function lossAllowed(policy: Policy, d: Draft): boolean {
-  if (allowanceOf(d.code) !== 'loss' || !d.table) return false;
-  return policy.allowLoss.some((spec) => {
-    const parts = spec.split('.');
-    // TABLE, TABLE.COLUMN, or SCHEMA.TABLE.COLUMN
-    const [table, column] = parts.length === 3 ? [`${parts[0]}.${parts[1]}`, parts[2]] : [parts[0]!, parts[1]];
-    const sameTable = d.table === table || d.table === `public.${table}` || `public.${d.table}` === table;
-    if (!sameTable) return false;
-    return column === undefined || d.column === column;
-  });
+interface Where {
+  schema: string;
+  table: string;
+  column?: string;
+}
+
+/** What a spec can mean: A.B is TABLE.COLUMN in public, or SCHEMA.TABLE (any column). */
+function readings(spec: string): Where[] {
+  const p = spec.split('.');
+  if (p.length === 1) return [{ schema: 'public', table: p[0]! }];
+  if (p.length === 3) return [{ schema: p[0]!, table: p[1]!, column: p[2]! }];
+  return [{ schema: 'public', table: p[0]!, column: p[1]! }, { schema: p[0]!, table: p[1]! }];
+}
+
+function matches(specs: string[], d: Draft, needColumn: boolean): boolean {
+  if (!d.table) return false;
+  const schema = d.schema ?? 'public';
+  return specs.some((spec) => readings(spec).some((w) =>
+    w.schema === schema && w.table === d.table && (w.column === undefined ? !needColumn : w.column === d.column)));
+}
+
+function allowed(d: Draft, policy: Policy): boolean {
+  switch (allowanceOf(d.code)) {
+    case 'loss':
+      return matches(policy.allowLoss, d, false);
+    case 'overwrite':
+      return matches(policy.allowOverwrite, d, true) || matches(policy.allowLoss, d, false);
+    case 'irreversible':
+      return policy.allowIrreversible.includes(`${d.app}.${d.migration}`);
+    default:
+      return false;
+  }
 }
 
 export function applyPolicy(drafts: Draft[], policy: Policy): FindingWithPatch[] {
-  return drafts.map((d) => {
-    const allowed =
-      (allowanceOf(d.code) === 'irreversible' && policy.allowIrreversible.includes(`${d.app}.${d.migration}`)) || lossAllowed(policy, d);
-    return { ...d, allowed };
-  });
+  return drafts.map((d) => ({ ...d, allowed: allowed(d, policy) }));
 }

@@ -80,5 +80,6 @@ function runFacts(config: SessionConfig, state: RunState, observed: ObservedFact
   return {
     projectDir: config.projectDir, intro, migrations, identifiers, ...observed,
     ...(state.appliedAfterBackward ? { appliedAfterBackward: state.appliedAfterBackward } : {}),
+    ...(state.models ? { models: state.models } : {}),
   };
 }

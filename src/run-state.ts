@@ -2,6 +2,7 @@
 // migrations, the plan, and each migration's outcome per phase. Every change to
 // an outcome is also an event, which is how the report and the live view learn it.
 import type { Introspection, MigrationKey } from './django/introspection.js';
+import type { ModelTable } from './django/protocol.js';
 import type { Events, MigratePhase, StepStatus } from './report/events.js';
 import { notRun, type MigrationRecord, type StepError } from './report/model.js';
 
@@ -11,6 +12,8 @@ export class RunState {
   migrations: MigrationRecord[] = [];
   /** django_migrations after a complete backward run. */
   appliedAfterBackward: MigrationKey[] | undefined;
+  /** What the release's models need, read after a complete forward run. */
+  models: ModelTable[] | undefined;
 
   constructor(private readonly events: Events) {}
 

@@ -73,14 +73,17 @@ def applied_rows():
     return [list(k) for k in rows]
 
 
-def _base(applied):
+def _base(applied, loader):
     from django.apps import apps
 
     return {
         "djangoVersion": __import__("django").get_version(),
         "apps": apps_info(apps),
         "nodes": [],
-        "disk": [],
+        "disk": sorted([list(k) for k in loader.disk_migrations.keys()]),
+        # Every squash on disk, even one Django took out of the graph (applied only in part).
+        "squashes": [{"app": k[0], "name": k[1], "replaces": [list(r) for r in m.replaces]}
+                     for k, m in sorted(loader.disk_migrations.items()) if m.replaces],
         "appliedRows": [list(k) for k in applied],
         "conflicts": {},
         "inconsistent": [],
@@ -99,8 +102,7 @@ def broken_graph(exc, applied):
     origin = getattr(exc, "origin", None)
     node = tuple(exc.node) if isinstance(exc.node, (tuple, list)) else (None, str(exc.node))
     connection.close()
-    out = _base(applied)
-    out["disk"] = sorted([list(k) for k in loader.disk_migrations.keys()])
+    out = _base(applied, loader)
     out["brokenGraph"] = {
         "app": getattr(origin, "app_label", None), "name": getattr(origin, "name", None),
         "missingApp": node[0], "missingName": node[1],
@@ -138,19 +140,53 @@ def introspect():
     graph = loader.graph
     # Migration modules are imported once, so `migrate` will run these very operations.
     announce(graph)
-    out = _base(applied)
+    out = _base(applied, loader)
     out["nodes"] = [{
         "app": key[0], "name": key[1],
         "parents": sorted([list(p.key) for p in graph.node_map[key].parents]),
         "replaces": [list(r) for r in (mig.replaces or [])],
         "operations": operations_of(mig),
     } for key, mig in graph.nodes.items()]
-    out["disk"] = sorted([list(k) for k in loader.disk_migrations.keys()])
     out["inconsistent"] = inconsistencies(loader, set(applied))
     out["conflicts"] = {app: sorted(names) for app, names in loader.detect_conflicts().items()}
     if not out["conflicts"]:
         executor = MigrationExecutor(connection)
         out["plan"] = [[m.app_label, m.name]
                        for m, backwards in executor.migration_plan(executor.loader.graph.leaf_nodes()) if not backwards]
+    connection.close()
+    return out
+
+
+def _router():
+    """The project's own DATABASE_ROUTERS (the settings shim drops them), to tell which models live on the default database."""
+    import importlib
+
+    from django.db.utils import ConnectionRouter
+
+    try:
+        original = importlib.import_module(os.environ["REHEARSE_ORIGINAL_SETTINGS"])
+        return ConnectionRouter(list(getattr(original, "DATABASE_ROUTERS", [])))
+    except Exception:  # noqa: BLE001 -- no routers we can use: every model is the default database's
+        return None
+
+
+def models():
+    """Every table and column the release's models need on the default database:
+    managed, concrete, not proxies or swapped out, not routed elsewhere."""
+    from django.apps import apps
+    from django.db import connection
+
+    router, out = _router(), []
+    for model in apps.get_models(include_auto_created=True):
+        meta = model._meta
+        if not meta.managed or meta.proxy or meta.swapped:
+            continue
+        try:
+            if router is not None and not router.allow_migrate_model("default", model):
+                continue
+        except Exception:  # noqa: BLE001 -- a router that cannot answer does not route it away
+            pass
+        columns = [f.column for f in meta.local_concrete_fields if f.db_parameters(connection=connection)["type"] is not None]
+        out.append({"app": meta.app_label, "model": meta.object_name, "table": meta.db_table, "columns": columns})
     connection.close()
     return out

@@ -11,6 +11,12 @@ from . import protocol
 
 _MARK = "_rehearse_wrapped"
 
+# The operation running now (set when it starts, cleared when it finishes without
+# raising), so that a failed `migrate` can say which operation failed.
+RUNNING = {"op": None}
+# While a failure is replayed (collisions.py), operations do not announce themselves.
+QUIET = {"on": False}
+
 
 def describe(op):
     try:
@@ -23,11 +29,16 @@ def _wrap(op, method, app, name, index):
     inner = getattr(op, method)
 
     def wrapped(*args, **kwargs):
+        if QUIET["on"]:
+            return inner(*args, **kwargs)
         text, kind = describe(op), type(op).__name__
+        RUNNING["op"] = {"app": app, "migration": name, "index": index, "kind": kind, "describe": text}
         protocol.send(protocol.operation_event("started", app, name, index, kind, text))
         started = time.perf_counter()
         try:
-            return inner(*args, **kwargs)
+            result = inner(*args, **kwargs)
+            RUNNING["op"] = None
+            return result
         finally:
             ms = round((time.perf_counter() - started) * 1000, 1)
             protocol.send(protocol.operation_event("finished", app, name, index, kind, text, ms))

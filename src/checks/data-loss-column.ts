@@ -1,15 +1,15 @@
-// DATA_LOSS_COLUMN: values of a snapshot column are gone: the column was dropped
-// (RemoveField, raw SQL) or its values were rewritten (a type change, a data
-// migration overwriting them), and they survive in no column of the same rows.
-// A value copied to a new column first (expand/contract across several
-// migrations) is not lost; a RenameField keeps its attnum and is never reported.
-// `lost` counts non-null values (or changed values). Silence: --allow-loss TABLE.COLUMN.
-// Not reported: django_content_type's app_label/model, which Django itself rewrites
-// when a model is renamed (and renames back on rollback) -- bookkeeping, not data.
+// DATA_LOSS_COLUMN: values of a snapshot column are gone because the column was
+// dropped (RemoveField, raw SQL) or a type change altered them (numeric scale
+// reduced, text truncated, a timestamp cast to a date), and they live on nowhere
+// the release put them: not in a column of the same row it added or wrote, not
+// in a row linked by a foreign key in a table it created or wrote. Values are
+// compared as values, across types (observe/data/values.ts): text moved into
+// bytea, int into bigint or json into jsonb is not a loss. A RenameField keeps
+// its attnum and is never reported; values rewritten in place by a data
+// migration are DATA_OVERWRITTEN. `lost` counts non-null values.
+// Silence: --allow-loss TABLE.COLUMN.
 import { defineCheck } from './facts.js';
 import { attributed, lossFields } from './losses.js';
-
-const DJANGO_RENAMES = new Set(['django_content_type.app_label', 'django_content_type.model']);
 
 export const dataLossColumn = defineCheck({
   codes: ['DATA_LOSS_COLUMN'],
@@ -17,15 +17,14 @@ export const dataLossColumn = defineCheck({
   phase: 'forward',
   allows: 'loss',
   inspect({ data, migrations }) {
-    return attributed(data.forward, 'column', migrations)
-      .filter((a) => !DJANGO_RENAMES.has(`${a.loss.table}.${a.loss.column}`))
-      .map((a) => ({
-        code: 'DATA_LOSS_COLUMN',
-        severity: 'error',
-        ...lossFields(a),
-        message: `${a.name} loses ${a.loss.lost} of ${a.loss.before} non-null values of ${a.loss.table}.${a.loss.column}: they survive in no column of the same rows`,
-        hint: `copy the values to where they should live in an earlier migration, or pass --allow-loss ${a.loss.table}.${a.loss.column} if they are meant to go`,
-        details: { nonNullBefore: a.loss.before },
-      }));
+    return attributed(data.forward, 'column', migrations).map((a) => ({
+      code: 'DATA_LOSS_COLUMN',
+      severity: 'error',
+      ...lossFields(a),
+      message: `${a.name} loses ${a.loss.lost} of ${a.loss.before} non-null values of ${a.loss.table}.${a.loss.column}: ` +
+        'they live on nowhere the release put them',
+      hint: `copy the values to where they should live in an earlier migration, or pass --allow-loss ${a.loss.table}.${a.loss.column} if they are meant to go`,
+      details: { nonNullBefore: a.loss.before },
+    }));
   },
 });

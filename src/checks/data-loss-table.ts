@@ -15,7 +15,9 @@ export const dataLossTable = defineCheck({
       code: 'DATA_LOSS_TABLE',
       severity: 'error',
       ...lossFields(a),
-      message: `${a.name} drops ${a.loss.table}, which holds ${a.loss.lost} rows`,
+      message: a.loss.lost === a.loss.before
+        ? `${a.name} drops ${a.loss.table}, which holds ${a.loss.lost} rows`
+        : `${a.name} drops ${a.loss.table}: ${a.loss.lost} of its ${a.loss.before} rows live on nowhere else`,
       hint: `if the data is no longer needed, pass --allow-loss ${a.loss.table}; otherwise copy it somewhere first`,
       details: { rowsBefore: a.loss.before },
     }));

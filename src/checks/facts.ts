@@ -5,6 +5,7 @@
 // and which --allow-* option can allow them; the JUnit phases and the policy are
 // derived from these declarations (./index.ts).
 import type { Introspection, MigrationKey } from '../django/introspection.js';
+import type { ModelTable } from '../django/protocol.js';
 import type { ObservedFacts } from '../observe/index.js';
 import type { FindingCode, FindingWithPatch, MigrationRecord } from '../report/model.js';
 
@@ -20,6 +21,8 @@ export interface StaticFacts {
 export interface RunFacts extends StaticFacts, ObservedFacts {
   /** django_migrations rows after the backward run, if it ran to the end. */
   appliedAfterBackward?: MigrationKey[];
+  /** What the release's models need, after a complete forward run. */
+  models?: ModelTable[];
   /** Identifiers that may appear in messages (see report/redact.ts). */
   identifiers: ReadonlySet<string>;
 }
@@ -34,8 +37,8 @@ interface CheckBase<C extends FindingCode> {
   /** The finding codes this check can raise: one family. */
   codes: readonly C[];
   phase: ReportPhase;
-  /** The option that may allow its findings: --allow-loss (TABLE[.COLUMN]) or --allow-irreversible (APP.MIGRATION). */
-  allows?: 'loss' | 'irreversible';
+  /** The option that may allow its findings: --allow-loss (TABLE[.COLUMN]), --allow-irreversible (APP.MIGRATION) or --allow-overwrite (TABLE.COLUMN). */
+  allows?: 'loss' | 'irreversible' | 'overwrite';
 }
 
 /** Runs on static facts alone, so `plan` can run it without a database. */

@@ -7,12 +7,16 @@ import { conflictingLeaves } from './conflicting-leaves.js';
 import { dataLossColumn } from './data-loss-column.js';
 import { dataLossRows } from './data-loss-rows.js';
 import { dataLossTable } from './data-loss-table.js';
+import { dataMoved } from './data-moved.js';
+import { dataOverwritten } from './data-overwritten.js';
 import type { Check, Draft, ReportPhase, RunFacts, StaticFacts } from './facts.js';
 import { historyGhost } from './history-ghost.js';
 import { historyInconsistent } from './history-inconsistent.js';
+import { historySquashPartial } from './history-squash-partial.js';
 import { invariantFailed } from './invariant-failed.js';
 import { irreversible } from './irreversible.js';
 import { migrationFailed } from './migration-failed.js';
+import { modelsNotMigrated } from './models-not-migrated.js';
 import { reforwardFailed } from './reforward-failed.js';
 import { rollbackDataLoss } from './rollback-data-loss.js';
 import { rollbackFailed } from './rollback-failed.js';
@@ -22,13 +26,17 @@ import { strayMigrationFile } from './stray-migration-file.js';
 export const CHECKS: readonly Check<any>[] = [
   historyGhost,
   historyInconsistent,
+  historySquashPartial,
   conflictingLeaves,
   strayMigrationFile,
   brokenGraph,
   migrationFailed,
+  modelsNotMigrated,
   dataLossTable,
   dataLossRows,
   dataLossColumn,
+  dataOverwritten,
+  dataMoved,
   irreversible,
   rollbackFailed,
   rollbackSchemaMismatch,

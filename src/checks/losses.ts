@@ -1,6 +1,6 @@
 // Shared by the data-loss checks: the ledger's losses (observe/data/ledger.ts)
 // with the migration each is attributed to, and the finding's names and count.
-import type { Loss, LossKind } from '../observe/data/ledger.js';
+import type { Loss, LossKind } from '../observe/data/facts.js';
 import type { MigrationRecord } from '../report/model.js';
 import type { Draft } from './facts.js';
 
@@ -12,19 +12,26 @@ export interface Attributed {
   name: string | undefined;
 }
 
+/**
+ * Django's own bookkeeping, not data: it rewrites django_content_type's
+ * app_label and model when a model is renamed (and renames them back on rollback).
+ */
+const DJANGO_RENAMES = new Set(['django_content_type.app_label', 'django_content_type.model']);
+
 export function attributed(losses: readonly Loss[], kind: LossKind | undefined, migrations: readonly MigrationRecord[]): Attributed[] {
   return losses
-    .filter((l) => kind === undefined || l.kind === kind)
+    .filter((l) => (kind === undefined || l.kind === kind) && !DJANGO_RENAMES.has(`${l.table}.${l.column}`))
     .map((loss) => {
       const m = loss.step !== undefined ? migrations[loss.step] : undefined;
       return { loss, migration: m, name: m ? `${m.app}.${m.migration}` : undefined };
     });
 }
 
-/** app, migration, table, column and lost of a loss finding. */
-export function lossFields(a: Attributed): Pick<Draft, 'app' | 'migration' | 'table' | 'column' | 'lost'> {
+/** app, migration, schema (where not public), table, column and lost of a loss finding. */
+export function lossFields(a: Attributed): Pick<Draft, 'app' | 'migration' | 'schema' | 'table' | 'column' | 'lost'> {
   return {
     ...(a.migration ? { app: a.migration.app, migration: a.migration.migration } : {}),
+    ...(a.loss.schema !== 'public' ? { schema: a.loss.schema } : {}),
     table: a.loss.table,
     ...(a.loss.column ? { column: a.loss.column } : {}),
     lost: a.loss.lost,

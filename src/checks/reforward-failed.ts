@@ -4,7 +4,7 @@
 // fails in production. Silence: make the reverse leave the database in a state
 // the forward can run on again.
 import { defineCheck, type Draft } from './facts.js';
-import { stepMismatches, summarize } from './schema-steps.js';
+import { patchOf, schemaDiff, summarize } from './schema-steps.js';
 import { stepFailures } from './step-failures.js';
 
 export const reforwardFailed = defineCheck({
@@ -20,8 +20,9 @@ export const reforwardFailed = defineCheck({
     const last = lastIndex(migrations.map((m) => m.reforward.status === 'applied'));
     const expected = last >= 0 ? schema.forward[last] : undefined;
     if (schema.reforward && expected) {
-      const [mm] = stepMismatches([{ index: last, expected, actual: schema.reforward }], ['after forward', 'after reforward']);
-      if (mm && (mm.removed.length || mm.added.length)) {
+      // Same definitions under other names are not a different schema here.
+      const mm = schemaDiff(expected, schema.reforward);
+      if (mm.removed.length || mm.added.length) {
         out.push({
           code: 'REFORWARD_FAILED',
           severity: 'error',
@@ -31,7 +32,7 @@ export const reforwardFailed = defineCheck({
             (mm.added.length ? `; extra: ${summarize(mm.added)}` : ''),
           hint: 'a reverse leaves state that changes what the forward builds; see the attached diff',
           details: { missing: mm.removed, extra: mm.added },
-          patch: { name: 'reforward.diff', text: mm.patch },
+          patch: { name: 'reforward.diff', text: patchOf(expected, schema.reforward, ['after forward', 'after reforward']) },
         });
       }
     }

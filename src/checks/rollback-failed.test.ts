@@ -15,7 +15,18 @@ describe('ROLLBACK_FAILED', () => {
       intro: intro({ appliedRows: [['shop', '0001_initial']] }),
       appliedAfterBackward: [['shop', '0001_initial'], ['shop', '0002_extra']],
     }));
-    expect(f).toEqual([expect.objectContaining({ code: 'ROLLBACK_FAILED', details: { extra: ['shop.0002_extra'], missing: [] } })]);
+    expect(f).toEqual([expect.objectContaining({ code: 'ROLLBACK_FAILED', app: 'shop', migration: '0002_extra', details: { extra: ['shop.0002_extra'] } })]);
+  });
+
+  it('a squash\'s row is bookkeeping: it stands for the originals it replaces', () => {
+    const f = rollbackFailed.inspect(runFacts({
+      intro: intro({
+        appliedRows: [['shop', '0001_initial'], ['shop', '0002_a']],
+        squashes: [{ app: 'shop', name: '0001_squashed_0002', replaces: [['shop', '0001_initial'], ['shop', '0002_a']] }],
+      }),
+      appliedAfterBackward: [['shop', '0001_initial'], ['shop', '0001_squashed_0002'], ['shop', '0002_a']],
+    }));
+    expect(f).toEqual([]);
   });
 
   it('says nothing when the rollback reverted everything and the history is the snapshot\'s', () => {

@@ -2,6 +2,7 @@
 // ended with django_migrations not back at the snapshot's own state. Either way,
 // the way back from this deploy is broken. Silence: fix the reverse operations.
 import { defineCheck, type Draft } from './facts.js';
+import { expandSquashes } from './squashes.js';
 import { stepFailures } from './step-failures.js';
 
 export const rollbackFailed = defineCheck({
@@ -14,23 +15,21 @@ export const rollbackFailed = defineCheck({
       hint: 'fix the reverse of this migration (its reverse_code / reverse_sql, or the state the forward run left behind)',
       details: { errorType: err.type },
     }));
-    if (appliedAfterBackward) {
-      const before = new Set(intro.appliedRows.map(([a, n]) => `${a}.${n}`));
-      const after = new Set(appliedAfterBackward.map(([a, n]) => `${a}.${n}`));
-      const extra = [...after].filter((k) => !before.has(k));
-      const missing = [...before].filter((k) => !after.has(k));
-      if (extra.length || missing.length) {
-        out.push({
-          code: 'ROLLBACK_FAILED',
-          severity: 'error',
-          message:
-            'after the backward run django_migrations is not the snapshot\'s' +
-            (extra.length ? `; still recorded: ${extra.join(', ')}` : '') +
-            (missing.length ? `; no longer recorded: ${missing.join(', ')}` : ''),
-          hint: 'a reverse removed or kept history rows it should not have; check squashed and cross-app dependencies',
-          details: { extra, missing },
-        });
-      }
+    if (!appliedAfterBackward) return out;
+    // A squash's row stands for its originals: Django writes it whenever they are all applied.
+    const before = expandSquashes(intro.appliedRows, intro.squashes);
+    const after = expandSquashes(appliedAfterBackward, intro.squashes);
+    for (const [key, state] of [
+      ...[...after].filter((k) => !before.has(k)).map((k) => [k, 'still recorded'] as const),
+      ...[...before].filter((k) => !after.has(k)).map((k) => [k, 'no longer recorded'] as const),
+    ]) {
+      const [app, migration] = key.split(/\.(.*)/) as [string, string];
+      out.push({
+        code: 'ROLLBACK_FAILED', severity: 'error', app, migration,
+        message: `after the backward run django_migrations is not the snapshot's: ${key} is ${state}`,
+        hint: 'a reverse removed or kept history rows it should not have; check squashed and cross-app dependencies',
+        details: { [state === 'still recorded' ? 'extra' : 'missing']: [key] },
+      });
     }
     return out;
   },

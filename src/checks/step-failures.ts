@@ -12,13 +12,13 @@ export function stepFailures<C extends FindingCode>(
   phase: MigratePhase,
   code: C,
   identifiers: ReadonlySet<string>,
-  say: (name: string, why: string, error: StepError) => Said,
+  say: (name: string, why: string, error: StepError, index: number) => Said,
 ): Draft<C>[] {
   const out: Draft<C>[] = [];
-  for (const m of migrations) {
+  for (const [i, m] of migrations.entries()) {
     const step = m[phase];
     if (step.status !== 'failed' || !step.error) continue;
-    out.push({ code, severity: 'error', app: m.app, migration: m.migration, ...say(`${m.app}.${m.migration}`, redactError(step.error, identifiers), step.error) });
+    out.push({ code, severity: 'error', app: m.app, migration: m.migration, ...say(`${m.app}.${m.migration}`, redactError(step.error, identifiers), step.error, i) });
   }
   return out;
 }

@@ -38,8 +38,9 @@ function addRun(program: Command, onExit: (code: number) => void): void {
     .option('--python <path>', "the interpreter with Django and the project's dependencies (default: the project's .venv/venv, else python3)")
     .option('--settings <module>', "Django settings module (default: whatever manage.py sets)")
     .option('--report-dir <dir>', 'write report.json, report.md, junit.xml and the schema diffs there')
-    .option('--allow-loss <table[.column]>', 'loss on that table or column is expected (repeatable)', collect, [])
+    .option('--allow-loss <[schema.]table[.column]>', 'loss on that table or column is expected (repeatable; public is the default schema)', collect, [])
     .option('--allow-irreversible <app.migration>', 'that migration may be irreversible (repeatable)', collect, [])
+    .option('--allow-overwrite <[schema.]table.column>', 'in-place rewrites of that column are expected (repeatable)', collect, [])
     .option('--playbook <file>', 'run this playbook instead of the built-in playbooks/pre-deploy.yml')
     .addOption(new Option('--sandbox <kind>', `where the throwaway databases live: ${PROVIDERS.map((p) => `${p.kind} (${p.summary})`).join('; ')}`)
       .choices(PROVIDERS.map((p) => p.kind)).default(PROVIDERS.find((p) => p.isDefault)?.kind ?? PROVIDERS[0]!.kind));

@@ -4,7 +4,7 @@
 import { Cleanup } from '../cleanup.js';
 import { InterruptedError, UsageError, exitCodeOf, oneLine } from '../errors.js';
 import { loadPlaybook } from '../playbook/load.js';
-import { MIGRATION_REF, TABLE_REF } from '../playbook/schema.js';
+import { COLUMN_REF, MIGRATION_REF, TABLE_REF } from '../playbook/schema.js';
 import { prepare, rehearse, type RunOptions } from '../rehearsal.js';
 import { ReportBuilder } from '../report/builder.js';
 import { Events } from '../report/events.js';
@@ -25,6 +25,7 @@ export interface RunFlags {
   reportDir?: string;
   allowLoss: string[];
   allowIrreversible: string[];
+  allowOverwrite: string[];
   playbook?: string;
   keep?: boolean;
   sandbox: string;
@@ -42,7 +43,10 @@ function optionsOf(flags: RunFlags): RunOptions {
     if (!MIGRATION_REF.test(m)) throw new UsageError(`--allow-irreversible ${m}: expected APP.MIGRATION`);
   }
   for (const t of flags.allowLoss) {
-    if (!TABLE_REF.test(t)) throw new UsageError(`--allow-loss ${t}: expected TABLE or TABLE.COLUMN`);
+    if (!TABLE_REF.test(t)) throw new UsageError(`--allow-loss ${t}: expected TABLE, TABLE.COLUMN, SCHEMA.TABLE or SCHEMA.TABLE.COLUMN`);
+  }
+  for (const t of flags.allowOverwrite) {
+    if (!COLUMN_REF.test(t)) throw new UsageError(`--allow-overwrite ${t}: expected TABLE.COLUMN or SCHEMA.TABLE.COLUMN`);
   }
   const playbook = loadPlaybook(flags.playbook);
   const provider = providerFor(flags.sandbox);
@@ -53,6 +57,7 @@ function optionsOf(flags: RunFlags): RunOptions {
     policy: {
       allowLoss: [...playbook.policy.allowLoss, ...flags.allowLoss],
       allowIrreversible: [...playbook.policy.allowIrreversible, ...flags.allowIrreversible],
+      allowOverwrite: [...playbook.policy.allowOverwrite, ...flags.allowOverwrite],
     },
     provider,
     providerOptions: provider.options(flags),

@@ -15,6 +15,10 @@ export const PyErrorSchema = z.object({
   table: z.string().optional(),
   column: z.string().optional(),
   constraint: z.string().optional(),
+  /** The operation of the migration that raised. */
+  operation: z.object({ index: z.number(), kind: z.string(), describe: z.string() }).optional(),
+  /** A data step that broke a unique constraint: rows sharing a key once it ran (counted on a replay). */
+  collisions: z.object({ rows: z.number(), groups: z.number(), columns: z.array(z.string()) }).optional(),
 });
 export type PyError = z.infer<typeof PyErrorSchema>;
 
@@ -32,6 +36,8 @@ export const IntrospectionSchema = z.object({
   })),
   /** Every migration file Django loads, by (app, name). */
   disk: z.array(key),
+  /** Every squash on disk and what it replaces (also one Django took out of the graph). */
+  squashes: z.array(z.object({ app: z.string(), name: z.string(), replaces: z.array(key) })),
   /** The snapshot's django_migrations rows. */
   appliedRows: z.array(key),
   /** Apps with more than one leaf, and their leaves. */
@@ -47,6 +53,10 @@ export const IntrospectionSchema = z.object({
     missingName: z.string(),
   }).optional(),
 });
+
+/** The tables and columns the release's models need on the default database. */
+export const ModelsSchema = z.array(z.object({ app: z.string(), model: z.string(), table: z.string(), columns: z.array(z.string()) }));
+export type ModelTable = z.infer<typeof ModelsSchema>[number];
 
 const Hello = z.object({ type: z.literal('hello'), ready: z.boolean(), error: PyErrorSchema.optional(), traceback: z.string().nullish() });
 const Answer = z.object({

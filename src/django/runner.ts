@@ -13,11 +13,11 @@ import type { Cleanup } from '../cleanup.js';
 import { SHIM_MODULE } from './shim.js';
 import type { Introspection, MigrationKey } from './introspection.js';
 import {
-  IntrospectionSchema, MessageSchema,
-  type ManageResult, type OperationEvent, type PyError, type Reply,
+  IntrospectionSchema, MessageSchema, ModelsSchema,
+  type ManageResult, type ModelTable, type OperationEvent, type PyError, type Reply,
 } from './protocol.js';
 
-export type { ManageResult, OperationEvent, PyError };
+export type { ManageResult, ModelTable, OperationEvent, PyError };
 
 const RUNNER_PY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../python/runner.py');
 
@@ -137,6 +137,11 @@ export class DjangoRunner {
 
   appliedRows(): Promise<MigrationKey[]> {
     return this.data('applied', z.array(z.tuple([z.string(), z.string()])), 'cannot read django_migrations');
+  }
+
+  /** What the release's models need: managed tables and their columns, on the default database. */
+  models(): Promise<ModelTable[]> {
+    return this.data('models', ModelsSchema, 'cannot read the models');
   }
 
   /** `manage.py migrate APP TARGET --noinput`, the real command, in the long-lived process. */

@@ -10,11 +10,22 @@ import type pg from 'pg';
 import { DJANGO_APP_NAME } from '../django/shim.js';
 import { USER_NS } from '../db.js';
 import { fingerprint, type Fingerprint } from './fingerprint.js';
+import { valueType, type ValueType } from './data/values.js';
 
 export interface ColumnInfo {
   attnum: number;
   name: string;
+  /** As PostgreSQL prints it, modifiers included: "numeric(10,2)". */
   type: string;
+  /** Its base type and family, for comparing values across types. */
+  value: ValueType;
+}
+
+/** A single-column foreign key: this table's column references another table's. */
+export interface ForeignKey {
+  column: number;
+  refTable: number;
+  refColumn: number;
 }
 
 export interface TableInfo {
@@ -25,6 +36,7 @@ export interface TableInfo {
   /** Primary key columns, by attnum. Empty if the table has none. */
   pk: number[];
   columns: Map<number, ColumnInfo>;
+  fks: ForeignKey[];
 }
 
 export interface TupleStats {
@@ -45,15 +57,25 @@ export async function readTables(client: pg.Client): Promise<Map<number, TableIn
   for (const r of rels.rows) {
     tables.set(Number(r.oid), {
       oid: Number(r.oid), schema: r.schema, name: r.name, filenode: Number(r.filenode),
-      pk: r.pk ?? [], columns: new Map(),
+      pk: r.pk ?? [], columns: new Map(), fks: [],
     });
   }
-  const cols = await client.query<{ rel: string; attnum: number; name: string; type: string }>(`
-    SELECT a.attrelid::int8 AS rel, a.attnum::int AS attnum, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
+  const cols = await client.query<{ rel: string; attnum: number; name: string; type: string; base: string }>(`
+    SELECT a.attrelid::int8 AS rel, a.attnum::int AS attnum, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
+           (SELECT b.typname FROM pg_type b WHERE b.oid = COALESCE(NULLIF(t.typbasetype, 0), t.oid)) AS base
     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_type t ON t.oid = a.atttypid
     WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind = 'r' AND ${USER_NS}
     ORDER BY a.attrelid, a.attnum`);
-  for (const c of cols.rows) tables.get(Number(c.rel))?.columns.set(c.attnum, { attnum: c.attnum, name: c.name, type: c.type });
+  for (const c of cols.rows) {
+    tables.get(Number(c.rel))?.columns.set(c.attnum, { attnum: c.attnum, name: c.name, type: c.type, value: valueType(c.base) });
+  }
+  const fks = await client.query<{ rel: string; col: number; ref: string; refcol: number }>(`
+    SELECT con.conrelid::int8 AS rel, con.conkey[1]::int AS col, con.confrelid::int8 AS ref, con.confkey[1]::int AS refcol
+    FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE con.contype = 'f' AND cardinality(con.conkey) = 1 AND ${USER_NS}
+    ORDER BY con.oid`);
+  for (const f of fks.rows) tables.get(Number(f.rel))?.fks.push({ column: f.col, refTable: Number(f.ref), refColumn: f.refcol });
   return tables;
 }
 

@@ -6,7 +6,7 @@ import type { Invariant } from '../playbook/schema.js';
 import type { Events } from '../report/events.js';
 import type { ConnInfo } from '../sandbox/provider.js';
 import { DataWatch } from './data/watch.js';
-import type { DataFacts } from './data/ledger.js';
+import type { DataFacts } from './data/facts.js';
 import { InvariantWatch, type InvariantResult } from './invariants.js';
 import type { Observer } from './observer.js';
 import { SchemaWatch, type SchemaFacts } from './schema-watch.js';

@@ -13,6 +13,8 @@ export interface SchemaFacts {
   backward: Array<Fingerprint | undefined>;
   /** After the whole reforward, if it ran to the end. */
   reforward?: Fingerprint;
+  /** After a complete forward run: every table ("schema.table") and its columns. */
+  afterForward?: Record<string, string[]>;
 }
 
 export class SchemaWatch implements Observer {
@@ -30,6 +32,10 @@ export class SchemaWatch implements Observer {
 
   async stepEnded(summary: StepSummary, at: Moment): Promise<void> {
     if (summary.phase === 'reforward' && summary.complete) this.facts.reforward = await at.fingerprint();
+    if (summary.phase === 'forward' && summary.complete) {
+      const tables = await at.tables();
+      this.facts.afterForward = Object.fromEntries([...tables.values()].map((t) => [`${t.schema}.${t.name}`, [...t.columns.values()].map((c) => c.name)]));
+    }
   }
 
   /** What was seen; the baseline exists once the pipeline has read it. */

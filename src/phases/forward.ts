@@ -20,6 +20,8 @@ export const forward: Step = {
         break;
       }
     }
+    // What the deployed code will expect of the database, now that every migration is in.
+    if (complete) state.models = await (await ctx.session.runner()).models();
     await ctx.stepEnded({ phase: 'forward', complete, anyDone: state.indexes('forward', 'applied').length > 0 });
   },
 };

@@ -10,11 +10,14 @@ export const MIGRATING = ['forward', 'backward', 'reforward'] as const;
 
 /** APP.MIGRATION, as --allow-irreversible and a playbook's policy take it. */
 export const MIGRATION_REF = /^[A-Za-z_]\w*\.\w+$/;
-/** TABLE, TABLE.COLUMN or SCHEMA.TABLE.COLUMN, as --allow-loss and a playbook's policy take it. */
+/** TABLE, TABLE.COLUMN, SCHEMA.TABLE or SCHEMA.TABLE.COLUMN, as --allow-loss and a playbook's policy take it. */
 export const TABLE_REF = /^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*){0,2}$/;
+/** TABLE.COLUMN or SCHEMA.TABLE.COLUMN, as --allow-overwrite takes it. */
+export const COLUMN_REF = /^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*){1,2}$/;
 
 const migrationRef = z.string().regex(MIGRATION_REF, 'expected app.migration');
-const tableRef = z.string().regex(TABLE_REF, 'expected table or table.column');
+const tableRef = z.string().regex(TABLE_REF, 'expected table, table.column, schema.table or schema.table.column');
+const columnRef = z.string().regex(COLUMN_REF, 'expected table.column or schema.table.column');
 
 /**
  * A SQL invariant: checked on the snapshot first, then after each step named in
@@ -42,9 +45,10 @@ export const PlaybookSchema = z
       .object({
         allowLoss: z.array(tableRef).default([]),
         allowIrreversible: z.array(migrationRef).default([]),
+        allowOverwrite: z.array(columnRef).default([]),
       })
       .strict()
-      .default({ allowLoss: [], allowIrreversible: [] }),
+      .default({ allowLoss: [], allowIrreversible: [], allowOverwrite: [] }),
     invariants: z.array(Invariant).default([]),
   })
   .strict()

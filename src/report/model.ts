@@ -10,16 +10,21 @@ export type FindingCode =
   | 'CONFLICTING_LEAVES'
   | 'STRAY_MIGRATION_FILE'
   | 'HISTORY_BROKEN_GRAPH'
+  | 'HISTORY_SQUASH_PARTIAL'
   | 'MIGRATION_FAILED'
   | 'DATA_LOSS_ROWS'
   | 'DATA_LOSS_TABLE'
   | 'DATA_LOSS_COLUMN'
+  | 'DATA_OVERWRITTEN'
+  | 'DATA_MOVED'
+  | 'MODELS_NOT_MIGRATED'
   | 'IRREVERSIBLE'
   | 'ROLLBACK_FAILED'
   | 'ROLLBACK_SCHEMA_MISMATCH'
   | 'ROLLBACK_DATA_LOSS'
   | 'REFORWARD_FAILED'
   | 'LOCK_RISK'
+  | 'MIGRATION_SLOW'
   | 'INVARIANT_FAILED';
 
 export interface Finding {
@@ -27,6 +32,8 @@ export interface Finding {
   severity: Severity;
   app?: string;
   migration?: string;
+  /** The table's schema, where it is not public. */
+  schema?: string;
   table?: string;
   column?: string;
   lost?: number;
@@ -58,16 +65,24 @@ export interface StepError {
   /** From PostgreSQL's diagnostics: names, never values. */
   table?: string;
   column?: string;
+  constraint?: string;
+  /** The operation of the migration that raised: its position, class and description. */
+  operation?: { index: number; kind: string; describe: string };
+  /** A data step that broke a unique constraint: how many rows share a key, in how many groups, on which columns. */
+  collisions?: { rows: number; groups: number; columns: string[] };
 }
 
 /** A step's error in the report's terms: what the database or the migration said, names only. */
-export function stepErrorOf(e: { type: string; message: string; sqlstate?: string; table?: string; column?: string }): StepError {
+export function stepErrorOf(e: StepError): StepError {
   return {
     type: e.type,
     message: e.message,
     ...(e.sqlstate ? { sqlstate: e.sqlstate } : {}),
     ...(e.table ? { table: e.table } : {}),
     ...(e.column ? { column: e.column } : {}),
+    ...(e.constraint ? { constraint: e.constraint } : {}),
+    ...(e.operation ? { operation: e.operation } : {}),
+    ...(e.collisions ? { collisions: e.collisions } : {}),
   };
 }
 
@@ -89,6 +104,8 @@ export interface TableCounts {
   rowsBefore: number | null;
   rowsAfterForward: number | null;
   rowsAfterBackward: number | null;
+  /** Snapshot NULLs that hold a value after the rollback (a backfill the reverse keeps): not a loss. */
+  filled?: number;
 }
 
 export type Verdict = 'pass' | 'fail' | 'error';

@@ -2,13 +2,13 @@
 // manner of squawk's rule tests: the smallest facts that make a check speak.
 import type { RunFacts, StaticFacts } from '../../src/checks/facts.js';
 import type { Introspection } from '../../src/django/introspection.js';
-import type { Loss } from '../../src/observe/data/ledger.js';
+import type { DataFacts, Loss } from '../../src/observe/data/facts.js';
 import type { Fingerprint } from '../../src/observe/fingerprint.js';
 import type { MigrationRecord } from '../../src/report/model.js';
 
 export function intro(over: Partial<Introspection> = {}): Introspection {
   return {
-    djangoVersion: '5.2', apps: [], nodes: [], disk: [], appliedRows: [], conflicts: {}, inconsistent: [], plan: [],
+    djangoVersion: '5.2', apps: [], nodes: [], disk: [], squashes: [], appliedRows: [], conflicts: {}, inconsistent: [], plan: [],
     ...over,
   };
 }
@@ -30,6 +30,10 @@ export function loss(over: Partial<Loss> & Pick<Loss, 'kind' | 'table' | 'lost'>
   return { step: 0, schema: 'public', before: over.lost, after: 0, ...over };
 }
 
+export function data(over: Partial<DataFacts> = {}): DataFacts {
+  return { forward: [], rollback: [], tables: [], leftBehind: [], ...over };
+}
+
 export function staticFacts(over: Partial<StaticFacts> = {}): StaticFacts {
   return { projectDir: '/p', intro: intro(), migrations: [], ...over };
 }
@@ -39,7 +43,7 @@ export function runFacts(over: Partial<RunFacts> = {}): RunFacts {
   return {
     ...staticFacts(),
     schema: { baseline: base, forward: [], backward: [] },
-    data: { forward: [], rollback: [], tables: [] },
+    data: data(),
     invariants: [],
     identifiers: new Set(),
     ...over,

@@ -43,6 +43,10 @@ async function expectedCounts(): Promise<Record<string, number>> {
       forum_integration_richforumpost: await q(`SELECT count(*) AS n FROM forum_integration_richforumpost WHERE topic_id IN (${topics})`),
       legacy_html: await q('SELECT count(legacy_html) AS n FROM blog_blogpage'),
       null_topic_pages: await q('SELECT count(*) AS n FROM blog_blogpage WHERE forum_topic_id IS NULL'),
+      // Trust scores the recalculation (2.5 a post, at most 100) changes; it runs before the purge.
+      scores: await q(`SELECT count(*) AS n FROM forum_integration_trustlevel t
+        LEFT JOIN (SELECT poster_id, count(*) AS n FROM forum_post GROUP BY poster_id) p ON p.poster_id = t.user_id
+        WHERE t.score IS NOT NULL AND t.score <> LEAST(100.0, coalesce(p.n, 0) * 2.5)`),
     };
     await c.end();
     return counts;
@@ -86,6 +90,11 @@ describe('npm run demo', () => {
 
   it('names the irreversible migration and the dropped column with its count', () => {
     expect(one('IRREVERSIBLE', (f) => f.migration === '0007_recalculate_trust_scores')).toHaveLength(1);
+    // Its rewrite of every score is a warning: the irreversibility is the error.
+    expect(one('DATA_OVERWRITTEN', (f) => f.table === 'forum_integration_trustlevel' && f.column === 'score')[0]).toMatchObject({
+      severity: 'warning', migration: '0007_recalculate_trust_scores', lost: truth.scores,
+    });
+    expect(one('DATA_LOSS_COLUMN', (f) => f.table === 'forum_integration_trustlevel')).toEqual([]);
     const [col] = one('DATA_LOSS_COLUMN', (f) => f.table === 'blog_blogpage' && f.column === 'legacy_html');
     expect(col?.lost).toBe(truth.legacy_html);
     expect(col?.migration).toBe('0008_remove_blogpage_legacy_html');

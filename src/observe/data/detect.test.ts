@@ -2,10 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import type { TableInfo } from '../catalog.js';
 import { touchedBetween } from './detect.js';
+import { valueType } from './values.js';
 
 const table = (oid: number, filenode: number, cols: Array<[number, string]>): TableInfo => ({
   oid, schema: 'public', name: `t${oid}`, filenode, pk: [1],
-  columns: new Map(cols.map(([attnum, type]) => [attnum, { attnum, name: `c${attnum}`, type }])),
+  columns: new Map(cols.map(([attnum, type]) => [attnum, { attnum, name: `c${attnum}`, type, value: valueType(type) }])), fks: [],
 });
 const stats = (entries: Array<[number, number, number, number]>) => new Map(entries.map(([oid, ins, upd, del]) => [oid, { ins, upd, del }]));
 

@@ -1,66 +1,29 @@
 // The loss ledger, pure: it is told what was measured after each step (row
-// counts, how many of a column's snapshot values survive) and keeps the
-// account: which step lost what, exactly, and what a rollback failed to bring
-// back. No database here, so it is unit-tested on hand-made measurements
-// (ledger.test.ts). Only counts and names, never a value.
+// counts, how many of a column's snapshot values survive anywhere the release
+// put them) and keeps the account: which step lost, overwrote or moved what,
+// exactly, and what the rollback failed to bring back, named after the
+// migration whose reverse left it so. No database here: it is unit-tested on
+// hand-made measurements (ledger.test.ts). Only counts and names, never a value.
 import type { TableInfo } from '../catalog.js';
-
-export type LossKind = 'rows' | 'table' | 'column';
-
-export interface Loss {
-  kind: LossKind;
-  /** Plan index of the step that caused it (forward), or the attributed migration (rollback). */
-  step: number | undefined;
-  /** Names as they stood in the snapshot. */
-  schema: string;
-  table: string;
-  column?: string;
-  before: number;
-  after: number;
-  lost: number;
-}
-
-export interface TableRows {
-  table: string;
-  rowsBefore: number | null;
-  rowsAfterForward: number | null;
-  rowsAfterBackward: number | null;
-}
-
-export interface DataFacts {
-  forward: Loss[];
-  rollback: Loss[];
-  tables: TableRows[];
-}
-
-/** A column's survival after a step: of the snapshot's non-null values in rows still there, how many are lost so far. */
-export interface ColumnSurvival {
-  attnum: number;
-  name: string;
-  /** Non-null snapshot values, in rows still present. */
-  present: number;
-  /** Of those, how many survive nowhere (cumulative over the run). */
-  lost: number;
-  /** Non-null values the column had in the snapshot (all rows). */
-  nonNullBefore: number;
-}
+import type { ColumnSurvival, DataFacts, LeftBehind, Loss, RowsSurvival, TableRows } from './facts.js';
 
 type Named = Pick<TableInfo, 'oid' | 'schema' | 'name'>;
+type History = Array<{ step: number; lost: number }>;
 
 export class LossLedger {
   private readonly forwardLosses: Loss[] = [];
   private readonly rollbackLosses: Loss[] = [];
-  /** Rows now, after the latest forward step that touched the table. */
+  private readonly left: LeftBehind[] = [];
   private readonly rowsNow = new Map<number, number>();
   private readonly gone = new Set<number>();
-  private readonly columnLost = new Map<string, number>();
-  /** The last forward step that touched each table, and every one that did. */
+  /** Cumulative lost so far per table ("oid") and column ("oid.attnum"), and after which forward step it became so. */
+  private readonly lost = new Map<string, History>();
+  private readonly movedSoFar = new Map<number, number>();
   private readonly lastForward = new Map<number, number>();
   private readonly forwardSteps = new Map<number, Set<number>>();
-  /** The first backward step that touched each table. */
   private readonly firstBackward = new Map<number, number>();
-  /** The step that first lost a table's rows ("oid") or a column's values ("oid.attnum"). */
-  private readonly lossStep = new Map<string, number>();
+  /** What each backward step left lost, per key, in the order they ran. */
+  private readonly backwardSeen = new Map<string, History>();
   private readonly rows = new Map<number, TableRows>();
 
   /** Tables dropped by a forward step: later steps cannot touch them. */
@@ -73,44 +36,55 @@ export class LossLedger {
     return this.rowsNow.get(oid);
   }
 
-  /** How many of a column's values were lost up to now. */
-  columnLostSoFar(oid: number, attnum: number): number | undefined {
-    return this.columnLost.get(`${oid}.${attnum}`);
+  /** How much of a table ("oid") or column ("oid.attnum") is lost so far; undefined if never measured. */
+  lostSoFar(key: string): number | undefined {
+    return this.lost.get(key)?.at(-1)?.lost;
   }
 
-  /** Forward step `step` touched `t`: it held `before` rows and now holds `now` (undefined: dropped). */
-  forwardTouched(step: number, t: Named, before: number, now: number | undefined): void {
-    this.lastForward.set(t.oid, step);
-    this.forwardSteps.set(t.oid, (this.forwardSteps.get(t.oid) ?? new Set()).add(step));
-    this.rowsNow.set(t.oid, now ?? 0);
-    if (now === undefined) {
-      this.gone.add(t.oid);
-      if (before > 0) this.lose({ kind: 'table', step, ...names(t), before, after: 0, lost: before }, `${t.oid}`);
-    } else if (now < before) {
-      this.lose({ kind: 'rows', step, ...names(t), before, after: now, lost: before - now }, `${t.oid}`);
+  /** Forward step `step` touched `t`: its rows, counted against the snapshot. */
+  rowsMeasured(step: number, t: Named, r: RowsSurvival): void {
+    this.touchedForward(step, t.oid);
+    this.rowsNow.set(t.oid, r.now ?? 0);
+    if (r.now === undefined) this.gone.add(t.oid);
+    const movedBefore = this.movedSoFar.get(t.oid) ?? 0;
+    if (r.moved > movedBefore) {
+      this.movedSoFar.set(t.oid, r.moved);
+      this.forwardLosses.push({ kind: 'moved', step, ...names(t), before: r.before, after: r.now ?? 0, lost: r.moved - movedBefore, to: r.movedTo });
     }
+    const increase = this.record(`${t.oid}`, step, Math.max(0, r.missing - r.moved));
+    if (increase <= 0) return;
+    const kind = r.now === undefined ? 'table' : 'rows';
+    this.forwardLosses.push({ kind, step, ...names(t), before: r.before, after: r.now ?? 0, lost: increase });
   }
 
-  /** After forward step `step`, each column's cumulative survival: the increase is this step's loss. */
-  columnsSurvived(step: number, t: Named, columns: ColumnSurvival[]): void {
+  /** After forward step `step`, each column's cumulative survival: the increase is this step's. */
+  columnsMeasured(step: number, t: Named, columns: ColumnSurvival[]): void {
+    this.touchedForward(step, t.oid);
     for (const c of columns) {
-      const k = `${t.oid}.${c.attnum}`;
-      const already = this.columnLost.get(k) ?? 0;
-      if (c.lost <= already) {
-        if (!this.columnLost.has(k)) this.columnLost.set(k, c.lost);
-        continue;
-      }
-      this.columnLost.set(k, c.lost);
-      this.lose({
-        kind: 'column', step, ...names(t), column: c.name,
-        before: c.nonNullBefore, after: c.present - c.lost, lost: c.lost - already,
-      }, k);
+      const increase = this.record(`${t.oid}.${c.attnum}`, step, c.lost);
+      if (increase <= 0) continue;
+      this.forwardLosses.push({
+        kind: c.change === 'written' ? 'overwritten' : 'column', step, ...names(t), column: c.name,
+        before: c.nonNullBefore, after: c.present - c.lost, lost: increase,
+      });
     }
   }
 
-  /** A backward step touched the table (for attribution when the forward did not). */
+  /** A failed step's leftovers. */
+  leftBehind(l: LeftBehind): void {
+    this.left.push(l);
+  }
+
+  /** A backward step touched the table (for attribution when nothing else names a step). */
   backwardTouched(step: number, oid: number): void {
     if (!this.firstBackward.has(oid)) this.firstBackward.set(oid, step);
+  }
+
+  /** After backward step `step`: how much of a table ("oid") or column ("oid.attnum") survives nowhere now. */
+  backwardMeasured(step: number, key: string, lost: number): void {
+    const seen = this.backwardSeen.get(key) ?? [];
+    seen.push({ step, lost });
+    this.backwardSeen.set(key, seen);
   }
 
   /** The forward run is over: each touched table's rows after it. */
@@ -125,28 +99,25 @@ export class LossLedger {
     return touched && !kept;
   }
 
-  /**
-   * After the rollback: the table held `before` rows in the snapshot and holds
-   * `after` now (undefined: gone). Attributed to the step that lost the data on the
-   * way forward, else the last step that touched the table.
-   */
-  rolledBack(t: Named, before: number, after: number | undefined): void {
+  /** After the rollback: the snapshot held `before` rows; `after` are there now (undefined: gone), `missing` of the snapshot's are not. */
+  rolledBack(t: Named, before: number, after: number | undefined, missing: number): void {
     const e = this.entry(t);
     e.rowsAfterBackward = after ?? 0;
     if (e.rowsAfterForward === null) e.rowsAfterForward = this.rowsNow.get(t.oid) ?? before;
-    const step = this.lossStep.get(`${t.oid}`) ?? this.touchStep(t.oid);
-    if (after === undefined) {
-      if (before > 0) this.rollbackLosses.push({ kind: 'table', step, ...names(t), before, after: 0, lost: before });
-    } else if (after < before) {
-      this.rollbackLosses.push({ kind: 'rows', step, ...names(t), before, after, lost: before - after });
-    }
+    if (missing <= 0) return;
+    const step = this.blame(`${t.oid}`, t.oid);
+    this.rollbackLosses.push({ kind: after === undefined ? 'table' : 'rows', step, ...names(t), before, after: after ?? 0, lost: missing });
   }
 
-  /** After the rollback: `changed` of the column's `present` non-null snapshot values are missing or different. */
-  columnRolledBack(t: Named, c: { attnum: number; name: string; nonNullBefore: number; present: number; changed: number }): void {
+  /** After the rollback: `changed` of the column's `present` non-null snapshot values are missing or different; `filled` NULLs hold a value. */
+  columnRolledBack(t: Named, c: { attnum: number; name: string; nonNullBefore: number; present: number; changed: number; filled: number }): void {
+    if (c.filled > 0) {
+      const e = this.entry(t);
+      e.filled = (e.filled ?? 0) + c.filled;
+    }
     if (c.changed <= 0) return;
     this.rollbackLosses.push({
-      kind: 'column', step: this.lossStep.get(`${t.oid}.${c.attnum}`) ?? this.touchStep(t.oid), ...names(t), column: c.name,
+      kind: 'column', step: this.blame(`${t.oid}.${c.attnum}`, t.oid), ...names(t), column: c.name,
       before: c.nonNullBefore, after: c.present - c.changed, lost: c.changed,
     });
   }
@@ -158,7 +129,7 @@ export class LossLedger {
       if (e.rowsAfterForward === null) e.rowsAfterForward = this.rowsNow.get(oid) ?? null;
     }
     const tables = [...this.rows.values()].sort((a, b) => a.table.localeCompare(b.table));
-    return { forward: this.forwardLosses, rollback: this.rollbackLosses, tables };
+    return { forward: this.forwardLosses, rollback: this.rollbackLosses, tables, leftBehind: this.left };
   }
 
   /** Tables with a row in the account (touched forward, or compared after the rollback). */
@@ -166,13 +137,39 @@ export class LossLedger {
     return [...this.rows.keys()];
   }
 
-  private touchStep(oid: number): number | undefined {
-    return this.lastForward.get(oid) ?? this.firstBackward.get(oid);
+  /**
+   * The migration whose reverse left a loss: the first backward step after
+   * which more was lost than the state it returns to had lost (the forward
+   * account just before that migration), for good. Else the step that lost it
+   * on the way forward (its reverse did not bring it back), else the last step
+   * that touched the table.
+   */
+  private blame(key: string, oid: number): number | undefined {
+    let owner: number | undefined;
+    for (const { step, lost } of this.backwardSeen.get(key) ?? []) {
+      if (lost > this.lostBefore(key, step)) owner ??= step;
+      else owner = undefined;
+    }
+    return owner ?? this.lost.get(key)?.find((h) => h.lost > 0)?.step ?? this.lastForward.get(oid) ?? this.firstBackward.get(oid);
   }
 
-  private lose(loss: Loss, key: string): void {
-    this.forwardLosses.push(loss);
-    if (!this.lossStep.has(key)) this.lossStep.set(key, loss.step!);
+  /** What the forward account had lost for `key` just before migration `step` was applied. */
+  private lostBefore(key: string, step: number): number {
+    return [...(this.lost.get(key) ?? [])].reverse().find((h) => h.step < step)?.lost ?? 0;
+  }
+
+  /** Record the cumulative `lost` after `step`; returns the increase. */
+  private record(key: string, step: number, lost: number): number {
+    const history = this.lost.get(key) ?? [];
+    const before = history.at(-1)?.lost ?? 0;
+    if (lost !== before || history.length === 0) history.push({ step, lost });
+    this.lost.set(key, history);
+    return lost - before;
+  }
+
+  private touchedForward(step: number, oid: number): void {
+    this.lastForward.set(oid, step);
+    this.forwardSteps.set(oid, (this.forwardSteps.get(oid) ?? new Set()).add(step));
   }
 
   private entry(t: Named): TableRows {

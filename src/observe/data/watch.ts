@@ -1,18 +1,26 @@
 // The data watch: exact row, table and column losses, at the cost of what the
 // migrations touch. After each forward step, change detection (./detect.ts)
 // names the touched tables; they are counted exactly and, where values may have
-// changed, compared with the snapshot's (./before-store.ts); the ledger
-// (./ledger.ts) keeps the account. After the backward run, every touched table
-// is compared with the snapshot. The pipeline calls it in run order.
+// changed, compared with the snapshot's (./before-store.ts, ./survival.ts),
+// looking for each value where the release could have put it (./places.ts).
+// After each backward step the touched tables are measured again, so that what
+// the rollback fails to bring back is named after the reverse that left it;
+// after the whole backward run, every touched table is compared with the
+// snapshot. The ledger (./ledger.ts) keeps the account. The pipeline calls it in
+// run order.
 import pg from 'pg';
 import { pgConfig, qualified } from '../../db.js';
 import type { Events } from '../../report/events.js';
 import type { ConnInfo } from '../../sandbox/provider.js';
 import type { Moment, TableInfo, TupleStats } from '../catalog.js';
 import type { Change, ChangeOutcome, Observer, StepSummary } from '../observer.js';
-import { BeforeStore } from './before-store.js';
+import { BeforeStore, type Stored } from './before-store.js';
 import { differsFromSnapshot, touchedBetween, type Reading, type Touch } from './detect.js';
-import { LossLedger, type DataFacts } from './ledger.js';
+import type { DataFacts, LeftBehind } from './facts.js';
+import { LossLedger } from './ledger.js';
+import { placesFor, targetsFor, type ReleaseView } from './places.js';
+import { changes, inPlace, moves, survival } from './survival.js';
+import { JSON_OR_NULL } from './values.js';
 
 export class DataWatch implements Observer {
   readonly name = 'data';
@@ -22,12 +30,18 @@ export class DataWatch implements Observer {
   private snapshot!: Map<number, TableInfo>;
   private snapshotStats!: Map<number, TupleStats>;
   private last!: Reading;
+  /** Columns (by attnum) of snapshot tables whose values the release changed, so far. */
+  private readonly written = new Map<number, Set<number>>();
+  /** Snapshot columns (by attnum) not intact in place after the last step that measured them. */
+  private readonly notIntact = new Map<number, Set<number>>();
+  /** Text columns the release turned into json or jsonb: after the rollback they are compared as JSON. */
+  private readonly madeJson = new Map<number, Map<number, 'json'>>();
 
-  constructor(work: pg.Client, workConn: ConnInfo, templateConn: ConnInfo, private readonly events: Events) {
+  constructor(private readonly client: pg.Client, workConn: ConnInfo, templateConn: ConnInfo, private readonly events: Events) {
     // Exact counts run in parallel over a small pool; comparisons use the observer's session (its temp tables).
     this.pool = new pg.Pool({ ...pgConfig(workConn, 'rehearse-observer'), max: 4 });
     this.pool.on('error', () => {});
-    this.store = new BeforeStore(work, templateConn);
+    this.store = new BeforeStore(client, templateConn);
   }
 
   async close(): Promise<void> {
@@ -39,19 +53,19 @@ export class DataWatch implements Observer {
     this.snapshot = await at.tables();
     this.snapshotStats = await at.stats();
     this.last = { tables: this.snapshot, stats: this.snapshotStats };
+    await this.client.query(JSON_OR_NULL);
   }
 
-  async after(change: Change, _outcome: ChangeOutcome, at: Moment): Promise<void> {
-    // Observed even when the step failed: a non-atomic migration can lose data and then raise.
+  async after(change: Change, outcome: ChangeOutcome, at: Moment): Promise<void> {
     if (change.phase === 'reforward') return;
+    const prev = this.last;
     const now = { tables: await at.tables(), stats: await at.stats() };
-    const touched = touchedBetween(this.snapshot, this.last, now, this.ledger.dropped);
     this.last = now;
-    if (change.phase === 'backward') {
-      for (const t of touched) this.ledger.backwardTouched(change.index, t.base.oid);
-      return;
-    }
-    await this.forwardStep(change.index, touched);
+    const touched = touchedBetween(this.snapshot, prev, now, change.phase === 'forward' ? this.ledger.dropped : new Set());
+    if (change.phase === 'backward') return this.backwardStep(change.index, touched, prev, now);
+    // Observed even when the step failed: a non-atomic migration can change data and then raise.
+    await this.forwardStep(change.index, touched, prev, now);
+    if (!outcome.ok) await this.leftovers(change.index, touched, prev, now);
   }
 
   async stepEnded(summary: StepSummary, at: Moment): Promise<void> {
@@ -68,51 +82,138 @@ export class DataWatch implements Observer {
     return facts;
   }
 
+  private view(now: Reading): ReleaseView {
+    return { snapshot: this.snapshot, snapshotStats: this.snapshotStats, tables: now.tables, stats: now.stats, written: this.written };
+  }
+
   private async countNow(t: TableInfo): Promise<number> {
     const r = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${qualified(t)}`);
     return Number(r.rows[0]!.n);
   }
 
-  private async forwardStep(step: number, touched: Touch[]): Promise<void> {
-    // Exact counts in parallel; the per-row comparisons share the observer's session, one after another.
+  private async forwardStep(step: number, touched: Touch[], prev: Reading, now: Reading): Promise<void> {
+    // Exact counts in parallel; the comparisons share the observer's session, one after another.
     const counted = await Promise.all(touched.map(async (t) => ({
       ...t,
       before: this.ledger.rowsBeforeStep(t.base.oid) ?? (await this.store.rows(t.base)),
       now: t.cur ? await this.countNow(t.cur) : undefined,
     })));
     for (const t of counted) {
-      this.ledger.forwardTouched(step, t.base, t.before, t.now);
-      if (t.cur && (t.rewritten || t.colsChanged || t.d.upd > 0)) await this.columns(step, t.base, t.cur);
+      await this.rowsAfter(step, t, now);
+      if (t.cur) await this.columnsAfter(step, t, t.cur, prev, now);
     }
   }
 
-  /** How many of each column's snapshot values survive in the same rows, after forward step `step`. */
-  private async columns(step: number, base: TableInfo, cur: TableInfo): Promise<void> {
-    const before = await this.store.hashes(base);
-    if (!before) return this.columnsWithoutKey(step, base, cur);
-    const survived = await this.store.survival(base, cur, before);
-    if (!survived) return;
-    this.ledger.columnsSurvived(step, base, [...base.columns.values()].map((c) => {
-      const s = survived.get(c.attnum)!;
-      return { attnum: c.attnum, name: c.name, present: s.present, lost: s.lost, nonNullBefore: before.nonNull.get(c.attnum) ?? s.present };
+  /** Rows of the snapshot missing now, and how many of them live on whole elsewhere. */
+  private async rowsAfter(step: number, t: Touch & { before: number; now: number | undefined }, now: Reading): Promise<void> {
+    let missing = Math.max(0, (await this.store.rows(t.base)) - (t.now ?? 0));
+    let moved = 0;
+    const movedTo: string[] = [];
+    const targets = missing > 0 ? targetsFor(t.base, this.view(now)) : [];
+    const stored = targets.length ? await this.store.hashes(t.base) : undefined;
+    if (stored) {
+      const m = await moves(this.client, t.base, t.cur, stored, targets);
+      ({ missing, moved } = m);
+      for (const target of targets) if ((m.to.get(target.table.oid) ?? 0) > 0) movedTo.push(target.table.name);
+    }
+    this.ledger.rowsMeasured(step, t.base, { before: t.before, now: t.now, missing, moved, movedTo });
+  }
+
+  /** How many of each column's snapshot values survive where the release could have put them. */
+  private async columnsAfter(step: number, t: Touch, cur: TableInfo, prev: Reading, now: Reading): Promise<void> {
+    const { base } = t;
+    const was = prev.tables.get(base.oid);
+    const retyped = [...base.columns.keys()].filter((a) => was?.columns.get(a) && cur.columns.get(a) && was.columns.get(a)!.type !== cur.columns.get(a)!.type);
+    const gone = [...base.columns.keys()].filter((a) => !cur.columns.has(a));
+    // Without a rewrite or an update, only dropped or retyped columns (and those already broken) can have changed.
+    const suspects = t.rewritten || t.d.upd > 0
+      ? [...base.columns.keys()]
+      : [...new Set([...gone, ...retyped, ...(this.notIntact.get(base.oid) ?? [])])];
+    for (const a of retyped.filter((x) => cur.columns.get(x)!.value.family === 'json' && base.columns.get(x)!.value.family === 'str')) {
+      this.madeJson.set(base.oid, (this.madeJson.get(base.oid) ?? new Map()).set(a, 'json'));
+    }
+    if (!suspects.length) return;
+    const stored = await this.store.hashes(base);
+    if (!stored) return this.columnsWithoutKey(step, base, gone);
+    const here = await inPlace(this.client, this.store, base, cur, stored, suspects);
+    const written = this.written.get(base.oid) ?? new Set<number>();
+    for (const [a, c] of here) if (cur.columns.has(a) && (c.present > c.unchanged || c.filled > 0)) written.add(a);
+    this.written.set(base.oid, written);
+    const broken = suspects.filter((a) => here.get(a)!.present > here.get(a)!.unchanged);
+    this.notIntact.set(base.oid, new Set(broken));
+    const survived = broken.length ? await survival(this.client, this.store, base, cur, stored, broken, placesFor(cur, this.view(now))) : new Map<number, number>();
+    this.ledger.columnsMeasured(step, base, suspects.map((a) => {
+      const c = here.get(a)!;
+      return {
+        attnum: a, name: base.columns.get(a)!.name, present: c.present, nonNullBefore: stored.nonNull.get(a) ?? c.present,
+        lost: survived.has(a) ? c.present - survived.get(a)! : 0,
+        change: !cur.columns.has(a) ? 'dropped' : retyped.includes(a) ? 'retyped' : 'written',
+      };
     }));
   }
 
   /** A table without a primary key: rows cannot be matched, so a dropped column loses all its values. */
-  private async columnsWithoutKey(step: number, base: TableInfo, cur: TableInfo): Promise<void> {
-    const dropped = [...base.columns.values()].filter((c) => !cur.columns.has(c.attnum) && this.ledger.columnLostSoFar(base.oid, c.attnum) === undefined);
-    for (const c of dropped) {
-      const n = await this.store.nonNull(base, c.name);
-      this.ledger.columnsSurvived(step, base, [{ attnum: c.attnum, name: c.name, present: n, lost: n, nonNullBefore: n }]);
+  private async columnsWithoutKey(step: number, base: TableInfo, gone: number[]): Promise<void> {
+    for (const a of gone.filter((x) => this.ledger.lostSoFar(`${base.oid}.${x}`) === undefined)) {
+      const n = await this.store.nonNull(base, base.columns.get(a)!.name);
+      this.ledger.columnsMeasured(step, base, [{ attnum: a, name: base.columns.get(a)!.name, present: n, lost: n, nonNullBefore: n, change: 'dropped' }]);
     }
   }
 
+  /** What a failed step left in the database: tables and columns it created, rows it changed. */
+  private async leftovers(step: number, touched: Touch[], prev: Reading, now: Reading): Promise<void> {
+    const left: LeftBehind = { step, created: [], columns: [], rows: [] };
+    for (const t of [...now.tables.values()].filter((x) => !prev.tables.has(x.oid))) left.created.push({ table: t.name, rows: await this.countNow(t) });
+    for (const { base, cur } of touched) {
+      if (!cur) continue;
+      const was = prev.tables.get(base.oid)!;
+      for (const c of cur.columns.values()) if (!was.columns.has(c.attnum)) left.columns.push({ table: base.name, column: c.name });
+      const stored = await this.store.hashes(base);
+      const r = stored ? await changes(this.client, this.store, base, cur, stored) : undefined;
+      if (r && (r.inserted || r.updated || r.deleted)) left.rows.push({ table: base.name, ...r });
+    }
+    this.ledger.leftBehind(left);
+  }
+
+  /** After a backward step: how much of each touched table survives nowhere, for naming the reverse that lost it. */
+  private async backwardStep(step: number, touched: Touch[], prev: Reading, now: Reading): Promise<void> {
+    for (const t of touched) this.ledger.backwardTouched(step, t.base.oid);
+    // A table the reverse re-created (DeleteModel reversed) is a new one, found by name.
+    const byName = new Map([...now.tables.values()].map((t) => [`${t.schema}.${t.name}`, t]));
+    const recreated = [...this.snapshot.values()].filter((b) => {
+      const cur = byName.get(`${b.schema}.${b.name}`);
+      return !now.tables.has(b.oid) && cur !== undefined && !prev.tables.has(cur.oid);
+    });
+    for (const base of new Set([...touched.map((t) => t.base), ...recreated])) {
+      await this.measureBack(step, base, now.tables.get(base.oid) ?? byName.get(`${base.schema}.${base.name}`));
+    }
+  }
+
+  private async measureBack(step: number, base: TableInfo, cur: TableInfo | undefined): Promise<void> {
+    const stored = await this.store.hashes(base);
+    const rows = await this.store.rows(base);
+    if (!cur || !stored) {
+      this.ledger.backwardMeasured(step, `${base.oid}`, cur ? Math.max(0, rows - (await this.countNow(cur))) : rows);
+      return;
+    }
+    const m = await moves(this.client, base, cur, stored, []);
+    this.ledger.backwardMeasured(step, `${base.oid}`, m.missing);
+    const all = [...base.columns.keys()];
+    const here = await inPlace(this.client, this.store, base, cur, stored, all, true, this.madeJson.get(base.oid));
+    const broken = all.filter((a) => here.get(a)!.present > here.get(a)!.unchanged);
+    const names = new Set([...base.columns.values()].map((c) => c.name));
+    const added = [...cur.columns.values()].filter((c) => !names.has(c.name));
+    const survived = broken.length ? await survival(this.client, this.store, base, cur, stored, broken, added.length ? [{ kind: 'row', columns: added }] : [], true) : new Map();
+    for (const a of all) this.ledger.backwardMeasured(step, `${base.oid}.${a}`, survived.has(a) ? here.get(a)!.present - survived.get(a)! : 0);
+  }
+
   /**
-   * After the backward run, compare with the snapshot the data of every table the
-   * run touched. Missing rows and changed or emptied values are losses; extra rows
-   * (stale content types) are not. If the run stopped early (an irreversible
-   * migration), steps up to `stillApplied` are still in place: only tables that
-   * none of them touched can be expected back as they were.
+   * After the backward run, compare with the snapshot every table the run
+   * touched: rows missing, and values missing or changed, by name (a table the
+   * reverse re-created is a new one). Extra rows (stale content types) are not a
+   * loss, nor are NULLs that now hold a value (filled). If the run stopped early
+   * (an irreversible migration), steps up to `stillApplied` are still in place:
+   * only tables none of them touched can be expected back as they were.
    */
   private async rolledBack(stillApplied: number, at: Moment): Promise<void> {
     const tables = await at.tables();
@@ -125,14 +226,22 @@ export class DataWatch implements Observer {
       ...t, before: await this.store.rows(t.base), after: t.cur ? await this.countNow(t.cur) : undefined,
     })));
     for (const { base, cur, before, after } of counted) {
-      this.ledger.rolledBack(base, before, after);
-      const hashes = cur && (await this.store.hashes(base));
-      const compared = cur && hashes && (await this.store.rolledBack(base, cur, hashes));
-      if (!compared || !hashes) continue;
-      for (const c of base.columns.values()) {
-        const r = compared.get(c.attnum)!;
-        this.ledger.columnRolledBack(base, { attnum: c.attnum, name: c.name, nonNullBefore: hashes.nonNull.get(c.attnum) ?? 0, ...r });
-      }
+      const stored = cur ? await this.store.hashes(base) : undefined;
+      const missing = cur && stored ? (await moves(this.client, base, cur, stored, [])).missing : Math.max(0, before - (after ?? 0));
+      this.ledger.rolledBack(base, before, after, missing);
+      if (cur && stored) await this.columnsBack(base, cur, stored);
+    }
+  }
+
+  private async columnsBack(base: TableInfo, cur: TableInfo, stored: Stored): Promise<void> {
+    const here = await inPlace(this.client, this.store, base, cur, stored, [...base.columns.keys()], true, this.madeJson.get(base.oid));
+    for (const c of base.columns.values()) {
+      const r = here.get(c.attnum);
+      if (!r) continue;
+      this.ledger.columnRolledBack(base, {
+        attnum: c.attnum, name: c.name, nonNullBefore: stored.nonNull.get(c.attnum) ?? 0,
+        present: r.present, changed: r.present - r.unchanged, filled: r.filled,
+      });
     }
   }
 }
