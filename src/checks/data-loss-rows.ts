@@ -22,7 +22,11 @@ export const dataLossRows = defineCheck({
           `${a.name} deletes ${a.loss.lost} of ${a.loss.before} rows of ${a.loss.table}` +
           (others.length ? ` (with ${others.length} other table${others.length === 1 ? '' : 's'} in the same step: look for ON DELETE CASCADE)` : ''),
         hint: `if the release means to delete them, pass --allow-loss ${a.loss.table}; otherwise archive them first or change on_delete to PROTECT/SET_NULL`,
-        details: { rowsBefore: a.loss.before, rowsAfter: a.loss.after, ...(others.length ? { sameStep: others } : {}) },
+        details: {
+          rowsBefore: a.loss.before, rowsAfter: a.loss.after,
+          ...(others.length ? { sameStep: others } : {}),
+          ...(a.loss.references?.length ? { references: a.loss.references } : {}),
+        },
       };
     });
   },

@@ -19,8 +19,7 @@ export const dataOverwritten = defineCheck({
       severity: 'warning',
       ...lossFields(a),
       message: `${a.name} overwrites ${a.loss.lost} of ${a.loss.before} non-null values of ${a.loss.table}.${a.loss.column} in place; the old values are kept nowhere`,
-      hint: 'fine if the rewrite is meant and the way back holds (see IRREVERSIBLE and ROLLBACK_DATA_LOSS); ' +
-        `keep the old values in a column if a rollback must restore them, or pass --allow-overwrite ${a.loss.table}.${a.loss.column}`,
+      hint: `meant, with a way back? pass --allow-overwrite ${a.loss.table}.${a.loss.column}; keep the old values if a rollback must restore them`,
       details: { nonNullBefore: a.loss.before },
     }));
   },

@@ -31,7 +31,7 @@ export const historyGhost = defineCheck({
       return {
         code: 'HISTORY_GHOST', severity: 'error', app, migration: name,
         message: `${key} is recorded as applied in production, but its file is not in the project`,
-        hint: `restore ${app}/migrations/${name}.py from version control, or write a migration that accounts for what it created and delete the row`,
+        hint: `restore ${app}/migrations/${name}.py, or write a migration that accounts for what it made and delete the row`,
         details: { reason: 'deleted-file' },
       };
     });

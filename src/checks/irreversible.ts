@@ -29,7 +29,7 @@ export const irreversible = defineCheck({
           `${m.app}.${m.migration} cannot be reversed` +
           (ops.length ? `: ${ops.join('; ')}` : '') +
           (confirmed ? ' (confirmed: Django refused to unapply it)' : ''),
-        hint: `give it a reverse (reverse_code=…, or migrations.RunPython.noop if nothing needs undoing), or pass --allow-irreversible ${m.app}.${m.migration}`,
+        hint: `give it a reverse (reverse_code, or RunPython.noop if nothing needs undoing), or pass --allow-irreversible ${m.app}.${m.migration}`,
         details: { operations: ops, confirmedByRun: confirmed },
       });
     }

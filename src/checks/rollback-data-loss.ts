@@ -28,7 +28,7 @@ export const rollbackDataLoss = defineCheck({
         severity: 'error',
         ...lossFields(a),
         message,
-        hint: 'give the migration a reverse that restores the data (keep a copy in the forward), or accept it with --allow-loss',
+        hint: 'give the migration a reverse that restores the data (keep a copy on the way forward), or accept it with --allow-loss',
         details: { before: l.before, after: l.after, kind: l.kind },
       };
     });

@@ -103,8 +103,8 @@ function reordered(s: StepDiff, r: SchemaDiff['reordered'][number]): Out {
   const moved = r.after.filter((c, idx) => r.before[idx] !== c && r.before.indexOf(c) < idx).slice(-3);
   return {
     code: 'ROLLBACK_SCHEMA_MISMATCH', severity: 'warning', ...where(s), table: bare(r.table),
-    message: `after reversing ${s.name}, ${r.table} has the same columns in another order (${moved.join(', ') || 'a column'} came back at the end)`,
-    hint: 'harmless for Django; only code that relies on column position (SELECT *, COPY without a column list) can notice',
+    message: `after reversing ${s.name}, ${r.table} has its columns in another order (${moved.join(', ') || 'a column'} came back at the end)`,
+    hint: 'harmless for Django; only code relying on column position (SELECT *, COPY without columns) notices',
     details: { before: r.before, after: r.after },
   };
 }

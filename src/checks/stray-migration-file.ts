@@ -30,7 +30,7 @@ export const strayMigrationFile = defineCheck({
           message:
             `${path.join(rel, file)} is in ${app.label}'s migrations folder but Django will not load it` +
             (twin ? `; it shares the number ${number} with ${twin}` : ''),
-          hint: 'delete it, or restore it as a migration (renumbered, with its dependencies) if production ran it',
+          hint: 'delete it, or restore it as a migration (renumbered) if production ran it',
           details: { file: path.join(rel, file), ...(twin ? { sharesNumberWith: twin } : {}) },
         });
       }

@@ -11,6 +11,7 @@ import { Events } from '../report/events.js';
 import { PlainProgress, silentProgress, type Renderer } from '../report/progress.js';
 import { LiveProgress } from '../report/live.js';
 import { renderSummary } from '../report/summary.js';
+import { glyphsFor } from '../report/glyphs.js';
 import { attachDiffs, writeReportDir } from '../report/write.js';
 import { githubOutputs } from '../report/github.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -107,7 +108,12 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   githubOutputs(report, markdown, process.env, (s) => (json ? process.stderr : process.stdout).write(s));
   if (json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else if (report.verdict === 'error') process.stderr.write(`rehearse: ${report.error}\n`);
-  else process.stdout.write(renderSummary(report, { quiet: flags.quiet ?? false, color: useColor(), reportDir: flags.reportDir }));
+  else {
+    process.stdout.write(renderSummary(report, {
+      quiet: flags.quiet ?? false, verbose: flags.verbose ?? false, color: useColor(), glyphs: glyphsFor(process.env),
+      width: process.stdout.isTTY ? process.stdout.columns : 120, reportDir: flags.reportDir,
+    }));
+  }
   if (keep) {
     await keep.holdOpen();
     await teardown(cleanup, events);

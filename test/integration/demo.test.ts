@@ -71,6 +71,14 @@ describe('npm run demo', () => {
     expect(r1.stdout).toContain('rehearse: FAIL');
   });
 
+  it('sums it up on one screen, without losing a count', () => {
+    const lines = r1.stdout.trimEnd().split('\n');
+    expect(lines.length).toBeLessThanOrEqual(50);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(120);
+    for (const f of r1.report.findings.filter((x) => x.lost !== undefined)) expect(r1.stdout).toContain(f.lost!.toLocaleString('en-US'));
+    expect(lines.slice(-10).join('\n')).toMatch(/FAIL: do not deploy[\s\S]*why:[\s\S]*accounts\.0002_purge_spam_accounts/);
+  });
+
   it('names the ghost 0006 and the stray .disabled 0007', () => {
     expect(one('HISTORY_GHOST', (f) => f.migration === '0006_richforumpost' && f.severity === 'error')).toHaveLength(1);
     expect(one('STRAY_MIGRATION_FILE', (f) => f.migration === '0007_forumintegratedblogpage')).toHaveLength(1);

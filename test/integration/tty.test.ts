@@ -26,7 +26,7 @@ describe.skipIf(!hasTmux)('on a terminal', () => {
     const cmd = [BIN, 'run', '--project', project, '--snapshot', snapshotFor('remove-field'), '--python', PYTHON,
       '--report-dir', path.join(work, 'r')].map((a) => `'${a}'`).join(' ');
     await execa('tmux', ['new-session', '-d', '-s', session, '-x', '200', '-y', '60',
-      `env -u CI -u NO_COLOR TERM=xterm-256color ${cmd}; echo $? > '${done}'; sleep 600`]);
+      `env -u CI -u NO_COLOR TERM=xterm-256color LANG=C.UTF-8 ${cmd}; echo $? > '${done}'; sleep 600`]);
     const screens: string[] = [];
     for (let i = 0; i < 600 && !existsSync(done); i++) {
       screens.push((await execa('tmux', ['capture-pane', '-p', '-t', session])).stdout);
@@ -41,7 +41,9 @@ describe.skipIf(!hasTmux)('on a terminal', () => {
     expect(final).toMatch(/› ✓ shop\.0003_remove_customer_phone/);
     expect(final).toMatch(/✔ Tear down/);
     expect(final).toMatch(/rehearse: FAIL \(exit 1\)/);
-    expect(final).toMatch(/Migration\s+forward\s+backward\s+reforward/);
-    expect(final).toMatch(/shop\.0003_remove_customer_phone\s+applied \d+ ms\s+reverted/);
+    // The summary: the migration's block, its phases on the header line, its findings grouped by code.
+    expect(final).toMatch(/shop\.0003_remove_customer_phone +forward ✓ \d+ ms · backward ↩ \d+ ms · reforward ✓ \d+ ms/);
+    expect(final).toMatch(/DATA_LOSS_COLUMN +shop_customer\.phone 450/);
+    expect(final).toMatch(/FAIL: do not deploy/);
   });
 });

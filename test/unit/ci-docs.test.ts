@@ -8,11 +8,15 @@ import { ROOT } from '../helpers/paths.js';
 const load = (name: string) => readFileSync(path.join(ROOT, 'docs', 'ci', name), 'utf8');
 
 describe('docs/ci', () => {
-  it('the GitHub Actions workflow runs rehearse and publishes junit.xml', () => {
+  it('the GitHub Actions workflow runs the action and publishes junit.xml', () => {
     const text = load('github-actions.yml');
     const wf = parse(text) as { jobs: { rehearse: { steps: Array<{ run?: string; uses?: string; with?: Record<string, string> }> } } };
     const steps = wf.jobs.rehearse.steps;
-    expect(steps.some((s) => /rehearse run[\s\S]*--report-dir rehearse-reports/.test(s.run ?? ''))).toBe(true);
+    const gate = steps.find((s) => /\/rehearse@/.test(s.uses ?? ''));
+    expect(gate?.with).toMatchObject({ snapshot: 'snapshot.dump', 'report-dir': 'rehearse-reports' });
+    // Every input it passes is one action.yml declares.
+    const action = parse(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, unknown> };
+    for (const name of Object.keys(gate!.with!)) expect(action.inputs[name]).toBeDefined();
     expect(steps.some((s) => s.with?.report_paths === 'rehearse-reports/junit.xml')).toBe(true);
   });
 

@@ -21,6 +21,8 @@ export interface Loss {
   lost: number;
   /** moved: the tables the rows live on in. */
   to?: string[];
+  /** rows/table: the tables this one references by foreign key (a cascade runs along them). */
+  references?: string[];
 }
 
 export interface TableRows {
@@ -70,5 +72,7 @@ export interface RowsSurvival {
   missing: number;
   moved: number;
   movedTo: string[];
+  /** The tables it references by foreign key, in the snapshot. */
+  references: string[];
 }
 

@@ -6,7 +6,7 @@ const customer = { oid: 1, schema: 'public', name: 'shop_customer' };
 const order = { oid: 2, schema: 'public', name: 'shop_order' };
 const phone = (present: number, lost: number, change: 'dropped' | 'retyped' | 'written' = 'dropped') =>
   ({ attnum: 3, name: 'phone', present, lost, nonNullBefore: 450, change });
-const rows = (before: number, now: number | undefined, missing: number, moved = 0, movedTo: string[] = []) => ({ before, now, missing, moved, movedTo });
+const rows = (before: number, now: number | undefined, missing: number, moved = 0, movedTo: string[] = []) => ({ before, now, missing, moved, movedTo, references: [] });
 
 describe('the loss ledger', () => {
   it('counts rows and a dropped table per step, and names the step', () => {
@@ -23,10 +23,10 @@ describe('the loss ledger', () => {
     l.rowsMeasured(0, customer, rows(500, 470, 30, 30, ['shop_customer_archive']));
     l.rowsMeasured(1, order, rows(2000, undefined, 2000, 1500, ['shop_customer']));
     const f = l.facts(() => 0);
-    expect(f.forward.map((x) => [x.kind, x.table, x.lost, x.to])).toEqual([
+    expect(f.forward.map((x) => [x.kind, x.table, x.lost, x.to ?? null])).toEqual([
       ['moved', 'shop_customer', 30, ['shop_customer_archive']],
       ['moved', 'shop_order', 1500, ['shop_customer']],
-      ['table', 'shop_order', 500, undefined],
+      ['table', 'shop_order', 500, null],
     ]);
   });
 

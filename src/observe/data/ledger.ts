@@ -54,7 +54,7 @@ export class LossLedger {
     const increase = this.record(`${t.oid}`, step, Math.max(0, r.missing - r.moved));
     if (increase <= 0) return;
     const kind = r.now === undefined ? 'table' : 'rows';
-    this.forwardLosses.push({ kind, step, ...names(t), before: r.before, after: r.now ?? 0, lost: increase });
+    this.forwardLosses.push({ kind, step, ...names(t), before: r.before, after: r.now ?? 0, lost: increase, references: r.references });
   }
 
   /** After forward step `step`, each column's cumulative survival: the increase is this step's. */

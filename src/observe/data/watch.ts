@@ -116,7 +116,8 @@ export class DataWatch implements Observer {
       ({ missing, moved } = m);
       for (const target of targets) if ((m.to.get(target.table.oid) ?? 0) > 0) movedTo.push(target.table.name);
     }
-    this.ledger.rowsMeasured(step, t.base, { before: t.before, now: t.now, missing, moved, movedTo });
+    const references = t.base.fks.map((fk) => this.snapshot.get(fk.refTable)?.name).filter((n): n is string => !!n && n !== t.base.name);
+    this.ledger.rowsMeasured(step, t.base, { before: t.before, now: t.now, missing, moved, movedTo, references });
   }
 
   /** How many of each column's snapshot values survive where the release could have put them. */
