@@ -27,11 +27,18 @@ MAX_OUTPUT = 20000
 
 
 def run_manage(real_execute, argv):
+    from django.db import connections
+
+    from rehearse_runner.trace import traced
+
     out, err = io.StringIO(), io.StringIO()
     started = time.perf_counter()
     error = None
+    tracing = traced(connections["default"])
+    trace = None
     try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), tracing as recording:
+            trace = recording
             real_execute(["manage.py"] + argv)
     except SystemExit as exc:
         if exc.code not in (0, None):
@@ -46,7 +53,8 @@ def run_manage(real_execute, argv):
 
         connections.close_all()
     ms = round((time.perf_counter() - started) * 1000, 1)
-    return protocol.managed(error is None, ms, (out.getvalue() + err.getvalue())[-MAX_OUTPUT:], error)
+    return protocol.managed(error is None, ms, (out.getvalue() + err.getvalue())[-MAX_OUTPUT:], error,
+                            trace.result() if trace is not None else None)
 
 
 def explain(error):
@@ -80,6 +88,10 @@ def handle(real_execute, cmd):
         return protocol.answer(introspect.applied_rows())
     if cmd["cmd"] == "models":
         return protocol.answer(introspect.models())
+    if cmd["cmd"] == "sqlplan":
+        from rehearse_runner.sqlplan import sql_plan
+
+        return protocol.answer(sql_plan())
     if cmd["cmd"] == "manage":
         return run_manage(real_execute, cmd["argv"])
     return protocol.failure({"type": "UnknownCommand", "message": cmd["cmd"], "irreversible": False})

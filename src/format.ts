@@ -9,3 +9,8 @@ export function formatBytes(n: number): string {
   }
   return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
 }
+
+/** 1491 -> "1,491": counts read at a glance. */
+export function count(n: number): string {
+  return n.toLocaleString('en-US');
+}

@@ -52,7 +52,7 @@ export class Pipeline implements StepContext {
     } finally {
       this.session.changing = undefined;
     }
-    const outcome: ChangeOutcome = { ok: r.ok, ms: r.ms, ...(r.error ? { error: stepErrorOf(r.error) } : {}) };
+    const outcome: ChangeOutcome = { ok: r.ok, ms: r.ms, ...(r.error ? { error: stepErrorOf(r.error) } : {}), ...(r.trace ? { trace: r.trace } : {}) };
     const at = await this.moment();
     for (const o of this.observers) if (o.after) await this.observe(() => o.after!(change, outcome, at));
     return r;

@@ -13,7 +13,13 @@ export interface Policy {
   allowIrreversible: string[];
   /** TABLE.COLUMN or SCHEMA.TABLE.COLUMN */
   allowOverwrite: string[];
+  /** A lock that blocks reads or writes on a table with data for longer is an error (default 2000). */
+  maxLockMs?: number;
+  /** A migration slower than this is an error (unset: one over 3 minutes is a warning). */
+  maxDurationMs?: number;
 }
+
+export const DEFAULT_MAX_LOCK_MS = 2000;
 
 interface Where {
   schema: string;

@@ -13,7 +13,7 @@ import type { ObservedFacts } from './observe/index.js';
 import { Pipeline } from './pipeline.js';
 import { stepsOf } from './playbook/build.js';
 import type { Playbook } from './playbook/schema.js';
-import { applyPolicy, type Policy } from './policy.js';
+import { applyPolicy, DEFAULT_MAX_LOCK_MS, type Policy } from './policy.js';
 import type { Events } from './report/events.js';
 import { identifiersIn } from './report/redact.js';
 import { RunState } from './run-state.js';
@@ -31,6 +31,8 @@ export interface RunOptions {
   provider: SandboxProvider<unknown>;
   providerOptions: unknown;
   keep?: boolean;
+  /** --probe-traffic */
+  probeTraffic?: boolean;
 }
 
 /** Everything that can be checked before anything is started: bad input is exit 2. */
@@ -48,7 +50,7 @@ export async function prepare(opts: RunOptions): Promise<SessionConfig> {
     projectDir, managePy, python, snapshot,
     ...(opts.settings ? { settings: opts.settings } : {}),
     provider: opts.provider, providerOptions: opts.providerOptions,
-    keep: !!opts.keep, invariants: opts.playbook.invariants,
+    keep: !!opts.keep, invariants: opts.playbook.invariants, probeTraffic: !!opts.probeTraffic,
   };
 }
 
@@ -62,13 +64,13 @@ export async function rehearse(config: SessionConfig, opts: RunOptions, cleanup:
   events.phase('checks');
   const observed = await events.timed('observeMs', () => session.observers.facts());
   if (!observed) throw new Error('the playbook ran no baseline step');
-  for (const finding of applyPolicy(inspectRun(runFacts(config, state, observed)), opts.policy)) {
+  for (const finding of applyPolicy(inspectRun(runFacts(config, state, observed, opts.policy)), opts.policy)) {
     events.emit({ type: 'finding', finding });
   }
   return session;
 }
 
-function runFacts(config: SessionConfig, state: RunState, observed: ObservedFacts): RunFacts {
+function runFacts(config: SessionConfig, state: RunState, observed: ObservedFacts, policy: Policy): RunFacts {
   const { intro, migrations } = state;
   const identifiers = identifiersIn([
     ...observed.schema.baseline.lines,
@@ -79,6 +81,7 @@ function runFacts(config: SessionConfig, state: RunState, observed: ObservedFact
   ]);
   return {
     projectDir: config.projectDir, intro, migrations, identifiers, ...observed,
+    budgets: { maxLockMs: policy.maxLockMs ?? DEFAULT_MAX_LOCK_MS, ...(policy.maxDurationMs !== undefined ? { maxDurationMs: policy.maxDurationMs } : {}) },
     ...(state.appliedAfterBackward ? { appliedAfterBackward: state.appliedAfterBackward } : {}),
     ...(state.models ? { models: state.models } : {}),
   };

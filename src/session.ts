@@ -30,6 +30,8 @@ export interface SessionConfig {
   /** --keep: the sandbox stays up after the run. */
   keep: boolean;
   invariants: readonly Invariant[];
+  /** --probe-traffic: probe reads and writes on the migrated tables while each migration runs. */
+  probeTraffic?: boolean;
 }
 
 export class Session {
@@ -94,7 +96,8 @@ export class Session {
     this.client = client;
     this.watchers = new Observers({
       client, work: this.sandbox.conn(this.databases.work), template: this.sandbox.conn(this.databases.template),
-      invariants: this.config.invariants, events: this.events,
+      invariants: this.config.invariants, events: this.events, runner: () => this.runner(),
+      ...(this.config.probeTraffic ? { probe: this.sandbox.conn(this.databases.work) } : {}),
     });
     const watchers = this.watchers;
     this.cleanup.add('observers', () => watchers.close());

@@ -39,11 +39,13 @@ def failure(error, traceback=None):
     return out
 
 
-def managed(ok, ms, output, error=None):
-    """The outcome of one `manage.py` command."""
+def managed(ok, ms, output, error=None, trace=None):
+    """The outcome of one `manage.py` command, and every statement it ran (trace.py)."""
     out = {"type": "managed", "ok": ok, "ms": ms, "output": output}
     if error is not None:
         out["error"] = error
+    if trace is not None:
+        out["trace"] = trace
     return out
 
 

@@ -25,6 +25,14 @@ export interface RunFacts extends StaticFacts, ObservedFacts {
   models?: ModelTable[];
   /** Identifiers that may appear in messages (see report/redact.ts). */
   identifiers: ReadonlySet<string>;
+  budgets: Budgets;
+}
+
+/** How long a lock and a migration may take (--max-lock-ms, --max-duration-ms, or the playbook's policy). */
+export interface Budgets {
+  maxLockMs: number;
+  /** Set by the user: a slower migration is an error; unset, one over DEFAULT_SLOW_MS is a warning. */
+  maxDurationMs?: number;
 }
 
 /** A finding before policy is applied; `patch` becomes a file in --report-dir/diffs. */

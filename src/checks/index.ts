@@ -15,6 +15,8 @@ import { historyInconsistent } from './history-inconsistent.js';
 import { historySquashPartial } from './history-squash-partial.js';
 import { invariantFailed } from './invariant-failed.js';
 import { irreversible } from './irreversible.js';
+import { lockRisk } from './lock-risk.js';
+import { migrationSlow } from './migration-slow.js';
 import { migrationFailed } from './migration-failed.js';
 import { modelsNotMigrated } from './models-not-migrated.js';
 import { reforwardFailed } from './reforward-failed.js';
@@ -42,6 +44,8 @@ export const CHECKS: readonly Check<any>[] = [
   rollbackSchemaMismatch,
   rollbackDataLoss,
   reforwardFailed,
+  lockRisk,
+  migrationSlow,
   invariantFailed,
 ];
 

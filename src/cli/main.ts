@@ -41,6 +41,9 @@ function addRun(program: Command, onExit: (code: number) => void): void {
     .option('--allow-loss <[schema.]table[.column]>', 'loss on that table or column is expected (repeatable; public is the default schema)', collect, [])
     .option('--allow-irreversible <app.migration>', 'that migration may be irreversible (repeatable)', collect, [])
     .option('--allow-overwrite <[schema.]table.column>', 'in-place rewrites of that column are expected (repeatable)', collect, [])
+    .option('--max-lock-ms <ms>', 'a lock that blocks reads or writes on a table with data for longer is an error (default 2000)')
+    .option('--max-duration-ms <ms>', 'a migration slower than this is an error (MIGRATION_SLOW)')
+    .option('--probe-traffic', 'while each migration runs, probe reads and writes on its tables every 50 ms to show how long they queue')
     .option('--playbook <file>', 'run this playbook instead of the built-in playbooks/pre-deploy.yml')
     .addOption(new Option('--sandbox <kind>', `where the throwaway databases live: ${PROVIDERS.map((p) => `${p.kind} (${p.summary})`).join('; ')}`)
       .choices(PROVIDERS.map((p) => p.kind)).default(PROVIDERS.find((p) => p.isDefault)?.kind ?? PROVIDERS[0]!.kind));

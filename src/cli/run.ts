@@ -27,6 +27,9 @@ export interface RunFlags {
   allowLoss: string[];
   allowIrreversible: string[];
   allowOverwrite: string[];
+  maxLockMs?: string;
+  maxDurationMs?: string;
+  probeTraffic?: boolean;
   playbook?: string;
   keep?: boolean;
   sandbox: string;
@@ -59,13 +62,24 @@ function optionsOf(flags: RunFlags): RunOptions {
       allowLoss: [...playbook.policy.allowLoss, ...flags.allowLoss],
       allowIrreversible: [...playbook.policy.allowIrreversible, ...flags.allowIrreversible],
       allowOverwrite: [...playbook.policy.allowOverwrite, ...flags.allowOverwrite],
+      ...budget('--max-lock-ms', flags.maxLockMs, 'maxLockMs', playbook.policy.maxLockMs),
+      ...budget('--max-duration-ms', flags.maxDurationMs, 'maxDurationMs', playbook.policy.maxDurationMs),
     },
+    ...(flags.probeTraffic ? { probeTraffic: true } : {}),
     provider,
     providerOptions: provider.options(flags),
     ...(flags.python ? { python: flags.python } : {}),
     ...(flags.settings ? { settings: flags.settings } : {}),
     ...(flags.keep ? { keep: true } : {}),
   };
+}
+
+/** A budget in ms from its flag (over the playbook's); not a positive whole number is a usage error. */
+function budget<K extends string>(flag: string, given: string | undefined, key: K, fromPlaybook: number | undefined): Partial<Record<K, number>> {
+  if (given === undefined) return fromPlaybook !== undefined ? ({ [key]: fromPlaybook } as Record<K, number>) : {};
+  const n = Number(given);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} ${given}: expected a whole number of milliseconds`);
+  return { [key]: n } as Record<K, number>;
 }
 
 export async function runCommand(flags: RunFlags): Promise<number> {

@@ -66,7 +66,55 @@ const Answer = z.object({
   error: PyErrorSchema.optional(),
   traceback: z.string().optional(),
 });
-const Managed = z.object({ type: z.literal('managed'), ok: z.boolean(), ms: z.number(), output: z.string(), error: PyErrorSchema.optional() });
+/** A relation lock the migration's backend held after a statement (or, in autocommit, the one its text implies). */
+const TraceLock = z.object({
+  oid: z.number(), schema: z.string(), table: z.string(), mode: z.string(),
+  /** The table's row estimate and size on disk at that moment (-1: not known). */
+  rows: z.number(), bytes: z.number(),
+});
+export const TraceSchema = z.object({
+  statements: z.array(z.object({
+    /** The operation it belongs to (null: the migration's deferred SQL). */
+    op: z.number().nullable(),
+    kind: z.string().nullable(),
+    /** Its text, every literal replaced by ?. */
+    sql: z.string(),
+    /** Start, in ms from the start of the command, and duration. */
+    at: z.number(),
+    ms: z.number(),
+    inTransaction: z.boolean(),
+    /** Locks first taken by this statement. */
+    locks: z.array(TraceLock),
+    /** The locks come from the statement's text (autocommit), not from pg_locks. */
+    inferred: z.boolean(),
+  })),
+  /** When each transaction ended (commit or rollback), in ms from the start. */
+  ends: z.array(z.number()),
+  ms: z.number(),
+});
+export type Trace = z.infer<typeof TraceSchema>;
+
+const Managed = z.object({
+  type: z.literal('managed'), ok: z.boolean(), ms: z.number(), output: z.string(),
+  error: PyErrorSchema.optional(), trace: TraceSchema.optional(),
+});
+
+/** What each pending migration would run, forward and backward, per operation (sqlmigrate). */
+const SqlDirection = z.object({
+  statements: z.array(z.object({ sql: z.string(), operation: z.number().nullable() })),
+  /** Why the SQL could not be collected ("irreversible", an exception's class), if so. */
+  error: z.string().nullable(),
+});
+export const SqlPlanSchema = z.array(z.object({
+  app: z.string(), name: z.string(), atomic: z.boolean(),
+  operations: z.array(z.object({
+    kind: z.string(), describe: z.string(),
+    field: z.object({ null: z.boolean(), hasDefault: z.boolean(), dbDefault: z.boolean() }).nullable(),
+  })),
+  forward: SqlDirection,
+  backward: SqlDirection,
+}));
+export type SqlPlan = z.infer<typeof SqlPlanSchema>;
 export const OperationEventSchema = z.object({
   type: z.literal('operation'),
   state: z.enum(['started', 'finished']),

@@ -13,11 +13,11 @@ import type { Cleanup } from '../cleanup.js';
 import { SHIM_MODULE } from './shim.js';
 import type { Introspection, MigrationKey } from './introspection.js';
 import {
-  IntrospectionSchema, MessageSchema, ModelsSchema,
-  type ManageResult, type ModelTable, type OperationEvent, type PyError, type Reply,
+  IntrospectionSchema, MessageSchema, ModelsSchema, SqlPlanSchema,
+  type ManageResult, type ModelTable, type OperationEvent, type PyError, type Reply, type SqlPlan,
 } from './protocol.js';
 
-export type { ManageResult, ModelTable, OperationEvent, PyError };
+export type { ManageResult, ModelTable, OperationEvent, PyError, SqlPlan };
 
 const RUNNER_PY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../python/runner.py');
 
@@ -142,6 +142,11 @@ export class DjangoRunner {
   /** What the release's models need: managed tables and their columns, on the default database. */
   models(): Promise<ModelTable[]> {
     return this.data('models', ModelsSchema, 'cannot read the models');
+  }
+
+  /** The SQL every pending migration would run, forward and backward, per operation. */
+  sqlPlan(): Promise<SqlPlan> {
+    return this.data('sqlplan', SqlPlanSchema, 'cannot collect the migrations\' SQL');
   }
 
   /** `manage.py migrate APP TARGET --noinput`, the real command, in the long-lived process. */

@@ -2,6 +2,7 @@
 // at the same points, in the same order, with one shared reading of the catalog
 // per point; observers never drive the run and steps never call an observer.
 // A new observer is one file implementing this and one line in ./index.ts.
+import type { Trace } from '../django/protocol.js';
 import type { MigratePhase } from '../report/events.js';
 import type { StepError } from '../report/model.js';
 import type { Moment } from './catalog.js';
@@ -21,6 +22,8 @@ export interface ChangeOutcome {
   ok: boolean;
   ms: number;
   error?: StepError;
+  /** Every statement the change ran, with the locks it took (python/rehearse_runner/trace.py). */
+  trace?: Trace;
 }
 
 /** How a migrating step ended, for the observers that judge a whole phase. */

@@ -46,6 +46,10 @@ export const PlaybookSchema = z
         allowLoss: z.array(tableRef).default([]),
         allowIrreversible: z.array(migrationRef).default([]),
         allowOverwrite: z.array(columnRef).default([]),
+        /** A lock that blocks reads or writes for longer is an error (ms; default 2000). */
+        maxLockMs: z.number().int().positive().optional(),
+        /** A migration slower than this is an error (ms). */
+        maxDurationMs: z.number().int().positive().optional(),
       })
       .strict()
       .default({ allowLoss: [], allowIrreversible: [], allowOverwrite: [] }),

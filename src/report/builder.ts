@@ -2,7 +2,8 @@
 // report from them. The CLI only adds how the run ended (an error, its duration).
 import { VERSION } from '../version.js';
 import type { Events, MigratePhase, RunEvent, StepStatus } from './events.js';
-import type { FindingWithPatch, MigrationRecord, Report } from './model.js';
+import type { StepLocks } from '../observe/locks/watch.js';
+import type { FindingWithPatch, MigrationRecord, Report, StepTraffic } from './model.js';
 import { notRun, verdictOf } from './model.js';
 
 export class ReportBuilder {
@@ -44,7 +45,13 @@ export class ReportBuilder {
         return;
       case 'step-finished': {
         const m = r.migrations[e.index] as Record<MigratePhase, StepRecord> | undefined;
-        if (m) m[e.phase] = { status: e.status, ms: e.ms, ...(e.error ? { error: e.error } : {}) };
+        // The step's traffic (step-traced) arrived first: keep it.
+        if (m) m[e.phase] = { ...m[e.phase], status: e.status, ms: e.ms, ...(e.error ? { error: e.error } : {}) };
+        return;
+      }
+      case 'step-traced': {
+        const m = r.migrations[e.step.index] as Record<MigratePhase, StepRecord> | undefined;
+        if (m) Object.assign(m[e.step.phase], traffic(e.step));
         return;
       }
       case 'table-counted':
@@ -79,4 +86,18 @@ export class ReportBuilder {
 }
 
 /** A step's outcome in a migration's record, whichever phase it belongs to. */
-type StepRecord = { status: StepStatus; ms?: number; error?: MigrationRecord['forward']['error'] };
+type StepRecord = { status: StepStatus; ms?: number; error?: MigrationRecord['forward']['error'] } & StepTraffic;
+
+const MAX_STATEMENTS = 200;
+
+/** What report.json keeps of a step's trace. */
+function traffic(s: StepLocks): StepTraffic {
+  return {
+    statements: s.statements.slice(0, MAX_STATEMENTS),
+    ...(s.statements.length > MAX_STATEMENTS ? { statementsOmitted: s.statements.length - MAX_STATEMENTS } : {}),
+    locks: s.locks.map((l) => ({ table: l.table, mode: l.mode, blocks: l.blocks, heldMs: l.heldMs, rows: l.rows, rewritten: l.rewritten })),
+    indexes: s.indexes,
+    wal: s.walBytes,
+    ...(s.probe ? { probe: s.probe.map(({ samples: _, ...p }) => p) } : {}),
+  };
+}

@@ -3,6 +3,7 @@
 // the plain CI lines are all built from them (see ./builder.ts, ./live.ts,
 // ./progress.ts), so no two places keep their own account of a run.
 import type { OperationEvent } from '../django/protocol.js';
+import type { StepLocks } from '../observe/locks/watch.js';
 import type { BackwardStatus, FindingWithPatch, ForwardStatus, Report, StepError, TableCounts } from './model.js';
 
 /** The phases a person sees, in the order a full run passes through them. */
@@ -33,6 +34,8 @@ export type RunEvent =
   | { type: 'step-finished'; phase: MigratePhase; index: number; app: string; migration: string;
       status: StepStatus; ms: number; error?: StepError }
   | ({ type: 'operation' } & Omit<OperationEvent, 'type'> & { phase: MigratePhase | undefined })
+  /** A change's statements, locks, index builds and WAL (see observe/locks). */
+  | { type: 'step-traced'; step: StepLocks }
   /** A touched table's exact row counts (see observe/data). */
   | { type: 'table-counted'; table: TableCounts }
   | { type: 'timing'; part: TimingPart; ms: number }

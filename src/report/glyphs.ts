@@ -35,10 +35,6 @@ export function styles(on: boolean): Styles {
   return { red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
 }
 
-/** 1491 -> "1,491": counts read at a glance. */
-export function count(n: number): string {
-  return n.toLocaleString('en-US');
-}
 
 /**
  * Words laid out in lines of at most `width` characters: the first line starts

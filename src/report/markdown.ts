@@ -2,6 +2,7 @@
 // summary. Names, counts and hints only; diffs are linked, not inlined.
 import type { Finding, MigrationRecord, Report } from './model.js';
 import { blocking } from './model.js';
+import { count } from '../format.js';
 import { verdictLine } from './summary.js';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -43,6 +44,25 @@ function findings(title: string, list: Finding[]): string[] {
   ];
 }
 
+/** A bar as long as the lock was held, against the longest one. */
+function bar(ms: number, max: number): string {
+  return '█'.repeat(Math.max(1, Math.round((ms / Math.max(max, 1)) * 20)));
+}
+
+/** Which migration holds which table, for how long: the locks that block the application's reads or writes. */
+function lockTimeline(r: Report): string[] {
+  const rows = r.migrations.flatMap((m) => (['forward', 'backward'] as const).flatMap((dir) =>
+    (m[dir].locks ?? []).filter((l) => l.blocks !== 'other DDL only').map((l) => ({ m, dir, l, wal: m[dir].wal }))));
+  if (!rows.length) return [];
+  const max = Math.max(...rows.map((x) => x.l.heldMs));
+  return [
+    '', '### Locks that block the application (measured per statement, on the snapshot)', '',
+    '| Migration | Direction | Table | Lock | Blocks | Held | Rows | Rewritten | |', '| --- | --- | --- | --- | --- | ---: | ---: | --- | --- |',
+    ...rows.map(({ m, dir, l }) => `| ${code(`${m.app}.${m.migration}`)} | ${dir} | ${code(l.table)} | ${l.mode} | ${l.blocks} | ` +
+      `${count(Math.round(l.heldMs))} ms | ${l.rows >= 0 ? `~${count(l.rows)}` : '—'} | ${l.rewritten ? 'yes' : 'no'} | ${bar(l.heldMs, max)} |`),
+  ];
+}
+
 export function renderMarkdown(r: Report): string {
   const head = r.verdict === 'pass' ? '✅' : r.verdict === 'fail' ? '❌' : '⚠️';
   const lines = [`## ${head} ${verdictLine(r).replace(/^rehearse: /, 'rehearse: ')}`, ''];
@@ -57,6 +77,7 @@ export function renderMarkdown(r: Report): string {
   }
   if (r.verdict === 'error') return [...lines, `Could not rehearse: ${r.error ?? ''}`, ''].join('\n');
   lines.push(...migrations(r.migrations));
+  lines.push(...lockTimeline(r));
   lines.push(...findings('Errors: these stop the deploy', r.findings.filter(blocking)));
   lines.push(...findings('Warnings', r.findings.filter((f) => f.severity === 'warning' && !f.allowed)));
   lines.push(...findings('Allowed by policy', r.findings.filter((f) => f.allowed)));

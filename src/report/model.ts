@@ -86,12 +86,28 @@ export function stepErrorOf(e: StepError): StepError {
   };
 }
 
+/** What a step did to live traffic (see observe/locks): its statements, locks, index builds and WAL. */
+export interface StepTraffic {
+  /** Every statement, with the locks it first took (at most 200; `statementsOmitted` counts the rest). */
+  statements?: Array<{ operation: number | null; kind: string | null; sql: string; ms: number; locks: Array<{ table: string; mode: string }> }>;
+  statementsOmitted?: number;
+  /** Per table, the strongest lock and how long it was held. */
+  locks?: Array<{ table: string; mode: string; blocks: string; heldMs: number; rows: number; rewritten: boolean }>;
+  indexes?: Array<{ name: string; table: string; concurrently: boolean; ms: number }>;
+  /** WAL written, in bytes. */
+  wal?: number;
+  /** --probe-traffic: how long reads and writes waited, per table, sampled every intervalMs. */
+  probe?: Array<{ table: string; readsQueuedMs: number; writesQueuedMs: number; intervalMs: number }>;
+}
+
+type Step<S> = { status: S; ms?: number; error?: StepError } & StepTraffic;
+
 export interface MigrationRecord {
   app: string;
   migration: string;
-  forward: { status: ForwardStatus; ms?: number; error?: StepError };
-  backward: { status: BackwardStatus; ms?: number; error?: StepError };
-  reforward: { status: ForwardStatus; ms?: number; error?: StepError };
+  forward: Step<ForwardStatus>;
+  backward: Step<BackwardStatus>;
+  reforward: Step<ForwardStatus>;
 }
 
 /** A plan entry before any phase ran it. */

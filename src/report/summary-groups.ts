@@ -4,7 +4,8 @@
 // and a rollback that restores none of it says so in one line. No count is
 // dropped: every `lost` of the findings is in an item.
 import type { Finding, Report, Severity } from './model.js';
-import { count, type Glyphs } from './glyphs.js';
+import { count } from '../format.js';
+import type { Glyphs } from './glyphs.js';
 
 export interface Group {
   code: string;

@@ -97,7 +97,7 @@ function block(ctx: Ctx, title: string[], findings: Finding[], r: Report): strin
 }
 
 /** The last lines: whether to deploy, why not, and where the reports are. */
-function tail(ctx: Ctx, r: Report, reportDir: string | undefined): string[] {
+function tail(ctx: Ctx, r: Report, reportDir: string | undefined, notes: number): string[] {
   const { c } = ctx;
   const lines = [c.dim(ctx.g.rule.repeat(Math.min(ctx.width, 60)))];
   const stop = r.findings.filter(blocking);
@@ -118,7 +118,13 @@ function tail(ctx: Ctx, r: Report, reportDir: string | undefined): string[] {
     });
     lines.push(...wrap('why: ', words, ctx.width, 5));
   }
-  if (reportDir) lines.push(...wrap('reports: ', [`${path.join(reportDir, 'report.md')} ${ctx.g.sep}`, path.join(reportDir, 'junit.xml')], ctx.width, 9));
+  const noted = notes ? `${notes} info note${notes === 1 ? '' : 's'}` : '';
+  if (reportDir) {
+    const words = [`${path.join(reportDir, 'report.md')} ${ctx.g.sep}`, path.join(reportDir, 'junit.xml'), ...(noted ? [`(and ${noted})`] : [])];
+    lines.push(...wrap('reports: ', words, ctx.width, 9));
+  } else if (noted) {
+    lines.push(ctx.c.dim(`${noted} (lint worries measured harmless, and the like): --verbose shows them`));
+  }
   lines.push(r.verdict === 'pass' ? c.bold(c.green(verdictLine(r))) : c.bold(c.red(verdictLine(r))));
   return lines;
 }
@@ -127,8 +133,11 @@ export function renderSummary(r: Report, opts: SummaryOptions): string {
   const ctx: Ctx = { g: opts.glyphs, c: styles(opts.color ?? false), width: Math.max(60, opts.width ?? 120), hinted: new Set() };
   if (r.verdict === 'error') return `${verdictLine(r)}\n`;
   const inPlan = new Set(r.migrations.map((m) => `${m.app}.${m.migration}`));
-  const history = r.findings.filter((f) => HISTORY.test(f.code) || (f.migration && !inPlan.has(`${f.app}.${f.migration}`)));
-  const whole = r.findings.filter((f) => !history.includes(f) && !(f.migration && inPlan.has(`${f.app}.${f.migration}`)));
+  // Notes without a count (a lint worry measured harmless) are in report.md; --verbose shows them here too.
+  const notes = r.findings.filter((f) => f.severity === 'info' && f.lost === undefined);
+  const shown = { ...r, findings: opts.verbose ? r.findings : r.findings.filter((f) => !notes.includes(f)) };
+  const history = shown.findings.filter((f) => HISTORY.test(f.code) || (f.migration && !inPlan.has(`${f.app}.${f.migration}`)));
+  const whole = shown.findings.filter((f) => !history.includes(f) && !(f.migration && inPlan.has(`${f.app}.${f.migration}`)));
   const lines: string[] = [];
   if (!opts.quiet && r.snapshot) {
     const about = `snapshot ${r.snapshot.path} (${r.snapshot.format}${r.snapshot.serverVersion ? `, PostgreSQL ${r.snapshot.serverVersion}` : ''})` +
@@ -140,14 +149,15 @@ export function renderSummary(r: Report, opts: SummaryOptions): string {
   if (history.length) lines.push(...block(ctx, [ctx.c.bold('History')], history, r));
   if (!opts.quiet && r.migrations.length === 0) lines.push('No pending migrations.');
   for (const m of r.migrations) {
-    const mine = r.findings.filter((f) => !history.includes(f) && f.app === m.app && f.migration === m.migration);
+    const mine = shown.findings.filter((f) => !history.includes(f) && f.app === m.app && f.migration === m.migration);
     if (opts.quiet && !mine.length) continue;
     lines.push(...block(ctx, header(ctx, m), mine, r));
   }
   if (whole.length) lines.push(...block(ctx, [ctx.c.bold('The release as a whole')], whole, r));
   if (opts.verbose && r.findings.length) lines.push('', ...findingLines(r.findings, ctx.c));
   lines.push(...diffs(ctx, r, opts));
-  lines.push(...(opts.quiet ? [verdictLine(r)] : tail(ctx, r, opts.reportDir)));
+  const hidden = opts.verbose ? 0 : notes.length;
+  lines.push(...(opts.quiet ? [verdictLine(r)] : tail(ctx, r, opts.reportDir, hidden)));
   return `${lines.join('\n')}\n`;
 }
 

@@ -45,6 +45,8 @@ export function runFacts(over: Partial<RunFacts> = {}): RunFacts {
     schema: { baseline: base, forward: [], backward: [] },
     data: data(),
     invariants: [],
+    locks: { steps: [], lint: [] },
+    budgets: { maxLockMs: 2000 },
     identifiers: new Set(),
     ...over,
   };
