@@ -88,6 +88,8 @@ def handle(real_execute, cmd):
         return protocol.answer(introspect.applied_rows())
     if cmd["cmd"] == "models":
         return protocol.answer(introspect.models())
+    if cmd["cmd"] == "planto":
+        return protocol.answer(introspect.plan_to(cmd["app"], cmd["target"]))
     if cmd["cmd"] == "sqlplan":
         from rehearse_runner.sqlplan import sql_plan
 
@@ -111,6 +113,9 @@ def serve(real_execute):
     os.environ["DJANGO_SETTINGS_MODULE"] = SHIM
     try:
         django.setup()
+        from rehearse_runner import offline
+
+        offline.install()
     except BaseException as exc:  # noqa: BLE001
         protocol.send(protocol.hello(protocol.error_of(exc), traceback.format_exc()[-4000:]))
         return

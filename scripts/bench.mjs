@@ -99,6 +99,16 @@ async function rehearsal(dump, proj, python) {
   return { totalMs: performance.now() - t, ...report.timings };
 }
 
+/** `rehearse plan` on the same dump: the static verdict, no server. */
+async function staticPlan(dump, proj, python) {
+  const t = performance.now();
+  const r = await execa(path.join(ROOT, 'bin', 'rehearse'), ['plan', '--project', proj, '--snapshot', dump, '--python', python, '--format', 'json'],
+    { reject: false, env: { CI: 'true' } });
+  const report = JSON.parse(r.stdout);
+  if (report.exitCode !== 0) throw new Error(`the plan did not pass: ${report.error ?? JSON.stringify(report.findings.map((f) => f.code))}`);
+  return performance.now() - t;
+}
+
 async function main() {
   mkdirSync(CACHE, { recursive: true });
   const python = (await execa(path.join(ROOT, 'scripts', 'ensure-venv.sh'))).stdout.trim().split('\n').pop();
@@ -109,13 +119,15 @@ async function main() {
     say(`measuring ${size} GB ...`);
     const p = await plain(dump, proj, python);
     const r = await rehearsal(dump, proj, python);
-    results.push({ size, p, r });
+    const planMs = await staticPlan(dump, proj, python);
+    results.push({ size, p, r, planMs });
   }
   const rows = [
-    ['untouched data', 'pg_restore', 'rehearse restore', 'ratio', 'clone', 'migrate', 'rehearse migrate x3', 'checks', 'rehearse total', 'total / (restore + migrate)'],
-    ...results.map(({ size, p, r }) => [
+    ['untouched data', 'pg_restore', 'rehearse restore', 'ratio', 'clone', 'migrate', 'rehearse migrate x3', 'checks', 'rehearse total', 'total / (restore + migrate)', 'rehearse plan', 'run / plan'],
+    ...results.map(({ size, p, r, planMs }) => [
       `${size} GB`, secs(p.restoreMs), secs(r.restoreMs), (r.restoreMs / p.restoreMs).toFixed(2), secs(r.cloneMs),
       secs(p.migrateMs), secs(r.migrateMs), secs(r.observeMs), secs(r.totalMs), (r.totalMs / (p.restoreMs + p.migrateMs)).toFixed(2),
+      secs(planMs), (r.totalMs / planMs).toFixed(1),
     ]),
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
@@ -123,6 +135,7 @@ async function main() {
   console.log('\nrehearse migrate x3: forward, backward and forward again, in one Django process (the plain migrate runs forward once).');
   console.log('clone: CREATE DATABASE … TEMPLATE, the copy the rehearsal migrates (a file copy, proportional to size).');
   console.log('checks: everything rehearse observes (schema fingerprints, the data watch) on top of the migrations.');
+  console.log('rehearse plan: the static verdict (django_migrations read from the dump, the files, the lint); no server, so it does not grow with the data.');
   if (results.length >= 2) {
     const [a, b] = [results[0], results[results.length - 1]];
     console.log(`untouched data grew ${(b.size / a.size).toFixed(0)}x; the checks' overhead went from ${secs(a.r.observeMs)} to ${secs(b.r.observeMs)} (${(b.r.observeMs / a.r.observeMs).toFixed(2)}x).`);

@@ -4,7 +4,7 @@
 // This is the only place observers are called, so their order is the run's order.
 import type { ManageResult } from './django/runner.js';
 import { Moment } from './observe/catalog.js';
-import type { Change, ChangeOutcome, Observer, StepSummary } from './observe/observer.js';
+import type { Change, ChangeOutcome, Checkpoint, Observer, StepSummary } from './observe/observer.js';
 import type { Step, StepContext } from './phases/step.js';
 import type { Events } from './report/events.js';
 import { stepErrorOf } from './report/model.js';
@@ -45,7 +45,7 @@ export class Pipeline implements StepContext {
 
   async change(change: Change, run: () => Promise<ManageResult>): Promise<ManageResult> {
     for (const o of this.observers) if (o.before) await this.observe(() => o.before!(change));
-    this.session.changing = change.phase;
+    this.session.changing = change.phase === 'command' ? undefined : change.phase;
     let r: ManageResult;
     try {
       r = await this.events.timed('migrateMs', run);
@@ -56,6 +56,14 @@ export class Pipeline implements StepContext {
     const at = await this.moment();
     for (const o of this.observers) if (o.after) await this.observe(() => o.after!(change, outcome, at));
     return r;
+  }
+
+  /** False when an observer found what was checked not to hold. */
+  async checkpoint(point: Checkpoint): Promise<boolean> {
+    const at = await this.moment();
+    let held = true;
+    for (const o of this.observers) if (o.checkpoint && (await this.observe(() => o.checkpoint!(point, at))) === false) held = false;
+    return held;
   }
 
   async stepEnded(summary: StepSummary): Promise<void> {

@@ -13,6 +13,8 @@ export interface Policy {
   allowIrreversible: string[];
   /** TABLE.COLUMN or SCHEMA.TABLE.COLUMN */
   allowOverwrite: string[];
+  /** Warnings fail the gate too. */
+  failOnWarnings?: boolean;
   /** A lock that blocks reads or writes on a table with data for longer is an error (default 2000). */
   maxLockMs?: number;
   /** A migration slower than this is an error (unset: one over 3 minutes is a warning). */

@@ -35,15 +35,20 @@ export interface RunOptions {
   probeTraffic?: boolean;
 }
 
-/** Everything that can be checked before anything is started: bad input is exit 2. */
-export async function prepare(opts: RunOptions): Promise<SessionConfig> {
+/** The project's folder, its manage.py and the Python to run it with; a missing one is a usage error. */
+export function projectOf(opts: { project: string; python?: string }): { projectDir: string; managePy: string; python: string } {
   const projectDir = path.resolve(opts.project);
   if (!existsSync(projectDir) || !statSync(projectDir).isDirectory()) {
     throw new UsageError(`--project ${opts.project}: no such directory`);
   }
   const managePy = path.join(projectDir, 'manage.py');
   if (!existsSync(managePy)) throw new UsageError(`--project ${opts.project}: no manage.py there`);
-  const python = resolvePython(opts.python, projectDir);
+  return { projectDir, managePy, python: resolvePython(opts.python, projectDir) };
+}
+
+/** Everything that can be checked before anything is started: bad input is exit 2. */
+export async function prepare(opts: RunOptions): Promise<SessionConfig> {
+  const { projectDir, managePy, python } = projectOf(opts);
   await opts.provider.preflight(opts.providerOptions);
   const snapshot = await detectSnapshot(opts.snapshot);
   return {
@@ -64,6 +69,7 @@ export async function rehearse(config: SessionConfig, opts: RunOptions, cleanup:
   events.phase('checks');
   const observed = await events.timed('observeMs', () => session.observers.facts());
   if (!observed) throw new Error('the playbook ran no baseline step');
+  events.emit({ type: 'invariants-checked', results: observed.invariants.map(({ name, when, holds, saw }) => ({ name, when, holds, saw })) });
   for (const finding of applyPolicy(inspectRun(runFacts(config, state, observed, opts.policy)), opts.policy)) {
     events.emit({ type: 'finding', finding });
   }
@@ -84,5 +90,7 @@ function runFacts(config: SessionConfig, state: RunState, observed: ObservedFact
     budgets: { maxLockMs: policy.maxLockMs ?? DEFAULT_MAX_LOCK_MS, ...(policy.maxDurationMs !== undefined ? { maxDurationMs: policy.maxDurationMs } : {}) },
     ...(state.appliedAfterBackward ? { appliedAfterBackward: state.appliedAfterBackward } : {}),
     ...(state.models ? { models: state.models } : {}),
+    ...(state.commands.length ? { commands: state.commands } : {}),
+    ...(state.stepsRun.length ? { playbookSteps: state.stepsRun } : {}),
   };
 }

@@ -190,3 +190,14 @@ def models():
         out.append({"app": meta.app_label, "model": meta.object_name, "table": meta.db_table, "columns": columns})
     connection.close()
     return out
+
+
+def plan_to(app, target):
+    """What `migrate APP TARGET` would do from the database's state now: [app, name, backwards] in order."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan([(app, None if target == "zero" else target)])
+    connection.close()
+    return [[m.app_label, m.name, bool(backwards)] for m, backwards in plan]

@@ -1,7 +1,7 @@
 """The SQL each pending migration will run, forward and backward, per operation,
 as `manage.py sqlmigrate` would print it (Django's collect-SQL mode: nothing is
 executed). What the static lint reads (src/lint/)."""
-from . import operations
+from . import offline, operations
 from .operations import describe
 
 
@@ -22,7 +22,8 @@ def _collect(connection, migration, state, backwards):
     """(statements with their operation index, error) for one direction."""
     app = migration.app_label
     statements = []
-    with connection.schema_editor(collect_sql=True, atomic=migration.atomic) as editor:
+    # Offline (`plan`), no transaction: opening one would connect.
+    with connection.schema_editor(collect_sql=True, atomic=migration.atomic and not offline.STATE["on"]) as editor:
         steps = []
         for op in migration.operations:
             new_state = state.clone()

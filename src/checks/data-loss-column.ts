@@ -16,8 +16,8 @@ export const dataLossColumn = defineCheck({
   needs: 'run',
   phase: 'forward',
   allows: 'loss',
-  inspect({ data, migrations }) {
-    return attributed(data.forward, 'column', migrations).map((a) => ({
+  inspect({ data, migrations, commands }) {
+    return attributed(data.forward, 'column', { migrations, commands }).map((a) => ({
       code: 'DATA_LOSS_COLUMN',
       severity: 'error',
       ...lossFields(a),

@@ -10,8 +10,8 @@ export const dataLossRows = defineCheck({
   needs: 'run',
   phase: 'forward',
   allows: 'loss',
-  inspect({ data, migrations }) {
-    const rows = attributed(data.forward, 'rows', migrations);
+  inspect({ data, migrations, commands }) {
+    const rows = attributed(data.forward, 'rows', { migrations, commands });
     return rows.map((a) => {
       const others = rows.filter((o) => o.loss.step === a.loss.step && o.loss.table !== a.loss.table).map((o) => o.loss.table);
       return {

@@ -10,8 +10,8 @@ export const dataLossTable = defineCheck({
   needs: 'run',
   phase: 'forward',
   allows: 'loss',
-  inspect({ data, migrations }) {
-    return attributed(data.forward, 'table', migrations).map((a) => ({
+  inspect({ data, migrations, commands }) {
+    return attributed(data.forward, 'table', { migrations, commands }).map((a) => ({
       code: 'DATA_LOSS_TABLE',
       severity: 'error',
       ...lossFields(a),

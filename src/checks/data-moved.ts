@@ -10,8 +10,8 @@ export const dataMoved = defineCheck({
   codes: ['DATA_MOVED'],
   needs: 'run',
   phase: 'forward',
-  inspect({ data, migrations }) {
-    return attributed(data.forward, 'moved', migrations).map((a) => ({
+  inspect({ data, migrations, commands }) {
+    return attributed(data.forward, 'moved', { migrations, commands }).map((a) => ({
       code: 'DATA_MOVED',
       severity: 'info',
       ...lossFields(a),

@@ -13,8 +13,8 @@ export const dataOverwritten = defineCheck({
   needs: 'run',
   phase: 'forward',
   allows: 'overwrite',
-  inspect({ data, migrations }) {
-    return attributed(data.forward, 'overwritten', migrations).map((a) => ({
+  inspect({ data, migrations, commands }) {
+    return attributed(data.forward, 'overwritten', { migrations, commands }).map((a) => ({
       code: 'DATA_OVERWRITTEN',
       severity: 'warning',
       ...lossFields(a),

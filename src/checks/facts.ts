@@ -23,6 +23,10 @@ export interface RunFacts extends StaticFacts, ObservedFacts {
   appliedAfterBackward?: MigrationKey[];
   /** What the release's models need, after a complete forward run. */
   models?: ModelTable[];
+  /** A playbook's commands, in order: the losses of change -1 are the first's. */
+  commands?: readonly string[];
+  /** A playbook's steps that are not plan entries, and how they went. */
+  playbookSteps?: ReadonlyArray<{ step: string; ok: boolean; error?: { type: string; message: string; sqlstate?: string } }>;
   /** Identifiers that may appear in messages (see report/redact.ts). */
   identifiers: ReadonlySet<string>;
   budgets: Budgets;

@@ -23,6 +23,7 @@ import { reforwardFailed } from './reforward-failed.js';
 import { rollbackDataLoss } from './rollback-data-loss.js';
 import { rollbackFailed } from './rollback-failed.js';
 import { rollbackSchemaMismatch } from './rollback-schema-mismatch.js';
+import { stepFailed } from './step-failed.js';
 import { strayMigrationFile } from './stray-migration-file.js';
 
 export const CHECKS: readonly Check<any>[] = [
@@ -46,6 +47,7 @@ export const CHECKS: readonly Check<any>[] = [
   reforwardFailed,
   lockRisk,
   migrationSlow,
+  stepFailed,
   invariantFailed,
 ];
 

@@ -24,3 +24,13 @@ describe('INVARIANT_FAILED', () => {
     expect(invariantFailed.inspect(runFacts({ invariants: [{ name: 'x', when: 'snapshot', holds: true, saw: 'returned 0' }] }))).toEqual([]);
   });
 });
+
+describe('INVARIANT_FAILED at an expect step', () => {
+  it('an expected invariant that does not hold is an error, whatever the snapshot said', () => {
+    const f = invariantFailed.inspect(runFacts({ invariants: [
+      { name: 'backfilled', when: 'expect #5', holds: false, saw: 'returned 350', expected: true },
+    ] }));
+    expect(f).toEqual([expect.objectContaining({ code: 'INVARIANT_FAILED', severity: 'error', details: { invariant: 'backfilled', when: 'expect #5' } })]);
+    expect(f[0]!.message).toContain('returned 350');
+  });
+});

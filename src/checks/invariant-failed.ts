@@ -1,7 +1,8 @@
 // INVARIANT_FAILED: a playbook's SQL invariant ("every order has a customer",
 // "no published page without a slug") held on the snapshot and does not after a
-// phase. One that is already false on the snapshot is a warning: the release did
-// not break it. Silence: fix the migration, or the invariant.
+// phase or at a checkpoint; or one an `expect` step requires does not hold there.
+// One that is already false on the snapshot is a warning: the release did not
+// break it. Silence: fix the migration, or the invariant.
 import { redactError } from '../report/redact.js';
 import { defineCheck, type Draft } from './facts.js';
 
@@ -22,10 +23,17 @@ export const invariantFailed = defineCheck({
           hint: 'fix the data or the invariant; the release is not to blame for this one',
           details: { invariant: r.name, when: r.when },
         });
+      } else if (r.expected) {
+        out.push({
+          code: 'INVARIANT_FAILED', severity: 'error',
+          message: `invariant "${r.name}" does not hold at ${r.when} of the playbook: ${why}`,
+          hint: 'the playbook expects it here: find the step before it that breaks it (--keep, and run it on the sandbox)',
+          details: { invariant: r.name, when: r.when },
+        });
       } else if (!brokenBefore.has(r.name)) {
         out.push({
           code: 'INVARIANT_FAILED', severity: 'error',
-          message: `invariant "${r.name}" held on the snapshot and does not after the ${r.when} run: ${why}`,
+          message: `invariant "${r.name}" held on the snapshot and does not after ${/^(forward|backward|reforward)$/.test(r.when) ? `the ${r.when} run` : `checkpoint ${r.when}`}: ${why}`,
           hint: 'find the migration that breaks it (run the invariant on the kept sandbox, --keep) and fix it',
           details: { invariant: r.name, when: r.when },
         });

@@ -62,14 +62,22 @@ export const lockRisk = defineCheck({
       }
     }
     // What only the lint saw: a rename, a dropped column, a default old code lacks, a missing lock_timeout.
-    for (const r of locks.lint.filter((x) => x.direction === 'forward')) {
-      for (const hit of r.hits.filter((h) => !covered.has(h))) {
-        out.push({
-          code: 'LOCK_RISK', severity: 'info', app: r.app, migration: r.migration, ...(hit.table ? { table: hit.table } : {}),
-          message: `${r.app}.${r.migration} ${hit.message}`, hint: hit.safe, details: { direction: r.direction, rule: hit.rule },
-        });
-      }
-    }
-    return out;
+    return [...out, ...lintFindings(locks.lint, covered, true)];
   },
 });
+
+/**
+ * The lint hits no measurement covered. After a run they are info (what the run
+ * measured said more); for `plan`, where nothing ran, a hit on a lock that
+ * blocks reads or writes is a warning until `run` measures it.
+ */
+export function lintFindings(lint: readonly LintResult[], covered: ReadonlySet<LintHit>, measured: boolean): Out[] {
+  return lint.filter((x) => x.direction === 'forward').flatMap((r) => r.hits.filter((h) => !covered.has(h)).map((hit): Out => {
+    const blocking = !measured && !!hit.blocks && hit.blocks !== 'other DDL only';
+    return {
+      code: 'LOCK_RISK', severity: blocking ? 'warning' : 'info', app: r.app, migration: r.migration, ...(hit.table ? { table: hit.table } : {}),
+      message: `${r.app}.${r.migration} ${hit.message}${blocking ? ' (not measured: `rehearse run` times it on the data)' : ''}`,
+      hint: hit.safe, details: { direction: r.direction, rule: hit.rule, ...(measured ? {} : { measured: false }) },
+    };
+  }));
+}

@@ -18,11 +18,13 @@ export interface Attributed {
  */
 const DJANGO_RENAMES = new Set(['django_content_type.app_label', 'django_content_type.model']);
 
-export function attributed(losses: readonly Loss[], kind: LossKind | undefined, migrations: readonly MigrationRecord[]): Attributed[] {
+/** The losses of one kind, each with the migration (or the playbook's command: step -1, -2...) it is attributed to. */
+export function attributed(losses: readonly Loss[], kind: LossKind | undefined, run: { migrations: readonly MigrationRecord[]; commands?: readonly string[] }): Attributed[] {
   return losses
     .filter((l) => (kind === undefined || l.kind === kind) && !DJANGO_RENAMES.has(`${l.table}.${l.column}`))
     .map((loss) => {
-      const m = loss.step !== undefined ? migrations[loss.step] : undefined;
+      if (loss.step !== undefined && loss.step < 0) return { loss, migration: undefined, name: run.commands?.[-loss.step - 1] };
+      const m = loss.step !== undefined ? run.migrations[loss.step] : undefined;
       return { loss, migration: m, name: m ? `${m.app}.${m.migration}` : undefined };
     });
 }

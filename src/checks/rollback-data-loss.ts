@@ -13,8 +13,8 @@ export const rollbackDataLoss = defineCheck({
   needs: 'run',
   phase: 'backward',
   allows: 'loss',
-  inspect({ data, migrations }) {
-    return attributed(data.rollback, undefined, migrations).map((a) => {
+  inspect({ data, migrations, commands }) {
+    return attributed(data.rollback, undefined, { migrations, commands }).map((a) => {
       const l = a.loss;
       const by = a.name ? `rolling back ${a.name}` : 'the rollback';
       const message =

@@ -5,6 +5,7 @@ import { VERSION } from '../version.js';
 import { PROVIDERS } from '../sandbox/registry.js';
 import { runCommand, type RunFlags } from './run.js';
 import { doctorCommand, type DoctorFlags } from './doctor.js';
+import { planCommand, type PlanFlags } from './plan.js';
 
 const EXIT_CODES = `
 Exit codes:
@@ -29,10 +30,9 @@ function providerOptions(): Option[] {
   return [...seen.values()];
 }
 
-function addRun(program: Command, onExit: (code: number) => void): void {
-  const run = program
-    .command('run')
-    .description('restore the snapshot into a throwaway PostgreSQL and rehearse the pending migrations')
+/** The options `run` and `playbook` share. */
+function rehearsalOptions(cmd: Command): Command {
+  cmd
     .option('--project <dir>', 'the Django project: the folder holding manage.py', '.')
     .option('--snapshot <file>', 'the production dump: pg_dump -Fc, -Fd, -Ft, plain .sql or .sql.gz (detected from content)')
     .option('--python <path>', "the interpreter with Django and the project's dependencies (default: the project's .venv/venv, else python3)")
@@ -44,15 +44,20 @@ function addRun(program: Command, onExit: (code: number) => void): void {
     .option('--max-lock-ms <ms>', 'a lock that blocks reads or writes on a table with data for longer is an error (default 2000)')
     .option('--max-duration-ms <ms>', 'a migration slower than this is an error (MIGRATION_SLOW)')
     .option('--probe-traffic', 'while each migration runs, probe reads and writes on its tables every 50 ms to show how long they queue')
-    .option('--playbook <file>', 'run this playbook instead of the built-in playbooks/pre-deploy.yml')
+    .option('--var <name=value>', "a value for the playbook's ${name} (repeatable)", collect, [])
     .addOption(new Option('--sandbox <kind>', `where the throwaway databases live: ${PROVIDERS.map((p) => `${p.kind} (${p.summary})`).join('; ')}`)
       .choices(PROVIDERS.map((p) => p.kind)).default(PROVIDERS.find((p) => p.isDefault)?.kind ?? PROVIDERS[0]!.kind));
-  for (const o of providerOptions()) run.addOption(o);
-  run
+  for (const o of providerOptions()) cmd.addOption(o);
+  return cmd
     .option('--keep', 'keep the sandbox up after the run (until Ctrl-C) to poke at it')
     .addOption(new Option('--format <format>', 'stdout: a readable summary, or report.json').choices(['text', 'json']).default('text'))
     .option('-q, --quiet', 'print only the verdict and the findings')
-    .option('-v, --verbose', "also print Django's own output")
+    .option('-v, --verbose', "also print Django's own output");
+}
+
+function addRun(program: Command, onExit: (code: number) => void): void {
+  rehearsalOptions(program.command('run').description('restore the snapshot into a throwaway PostgreSQL and rehearse the pending migrations'))
+    .option('--playbook <file>', 'run this playbook instead of the built-in playbooks/pre-deploy.yml')
     .addHelpText('after', `
 Examples:
   $ rehearse run --project . --snapshot prod.dump --report-dir reports
@@ -62,6 +67,37 @@ Examples:
   $ rehearse run --snapshot prod.dump --sandbox server --server-url postgres://rehearser@big-box:5432/postgres
 ${EXIT_CODES}`)
     .action(async (flags: RunFlags) => onExit(await runCommand(flags)));
+  rehearsalOptions(program.command('playbook <file>').description('run a playbook: a runbook of steps (migrate to a target, a management command, SQL, checkpoints)'))
+    .addHelpText('after', `
+Examples:
+  $ rehearse playbook playbooks/rollback-drill.yml --snapshot prod.dump --report-dir reports
+  $ rehearse playbook playbooks/backfill-then-migrate.yml --snapshot prod.dump --var command=backfill_phones
+${EXIT_CODES}`)
+    .action(async (file: string, flags: RunFlags) => onExit(await runCommand({ ...flags, playbook: file })));
+}
+
+function addPlan(program: Command, onExit: (code: number) => void): void {
+  program
+    .command('plan')
+    .description('the static verdict in seconds, with no database: the pending plan, the history, irreversible migrations and the SQL lint')
+    .option('--project <dir>', 'the Django project: the folder holding manage.py', '.')
+    .option('--snapshot <file>', "the production dump: only its django_migrations rows are read")
+    .option('--python <path>', "the interpreter with Django and the project's dependencies (default: the project's .venv/venv, else python3)")
+    .option('--settings <module>', 'Django settings module (default: whatever manage.py sets)')
+    .option('--pg-bin <dir>', 'where pg_restore is (for -Fc, -Fd and -Ft dumps; default: found as run finds it)')
+    .option('--report-dir <dir>', 'write report.json, report.md and junit.xml there')
+    .option('--allow-irreversible <app.migration>', 'that migration may be irreversible (repeatable)', collect, [])
+    .option('--allow-loss <[schema.]table[.column]>', 'accepted as by run (plan measures no loss; kept for one command line)', collect, [])
+    .option('--allow-overwrite <[schema.]table.column>', 'accepted as by run', collect, [])
+    .addOption(new Option('--format <format>', 'stdout: a readable summary, or report.json').choices(['text', 'json']).default('text'))
+    .option('-q, --quiet', 'print only the verdict and the findings')
+    .option('-v, --verbose', "also print Django's own output")
+    .addHelpText('after', `
+Examples:
+  $ rehearse plan --project . --snapshot prod.dump && rehearse run --project . --snapshot prod.dump
+  $ rehearse plan --snapshot prod.sql.gz --format json > plan.json
+${EXIT_CODES}`)
+    .action(async (flags: PlanFlags) => onExit(await planCommand(flags)));
 }
 
 function addDoctor(program: Command, onExit: (code: number) => void): void {
@@ -91,6 +127,7 @@ export function buildProgram(onExit: (code: number) => void): Command {
     .configureOutput({ outputError: (str, write) => write(`rehearse: ${str.replace(/^error: /, '')}`) })
     .addHelpText('after', EXIT_CODES);
   addRun(program, onExit);
+  addPlan(program, onExit);
   addDoctor(program, onExit);
   return program;
 }

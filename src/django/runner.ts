@@ -32,6 +32,8 @@ export interface RunnerOptions {
   onLog?: (text: string) => void;
   /** Called as each operation of a migration starts and finishes. */
   onOperation?: (e: OperationEvent) => void;
+  /** `plan`: no database; this JSON file holds the recorded history (see python/rehearse_runner/offline.py). */
+  offline?: string;
 }
 
 function spawnRunner(python: string, managePy: string, env: Record<string, string>) {
@@ -64,6 +66,7 @@ export class DjangoRunner {
       PYTHONDONTWRITEBYTECODE: '1',
     };
     if (opts.settings) env.REHEARSE_ORIGINAL_SETTINGS = opts.settings;
+    if (opts.offline) env.REHEARSE_OFFLINE = opts.offline;
     const runner = new DjangoRunner(spawnRunner(opts.python, opts.managePy, env), opts);
     // On an interrupt there is no point waiting for a migration to finish.
     opts.cleanup.add('django runner', () => runner.stop(opts.cleanup.interrupted ? 0 : 5000));
@@ -120,8 +123,8 @@ export class DjangoRunner {
     return answer;
   }
 
-  private async data<T>(cmd: string, schema: z.ZodType<T>, what: string): Promise<T> {
-    const r = await this.request({ cmd });
+  private async data<T>(cmd: string | object, schema: z.ZodType<T>, what: string): Promise<T> {
+    const r = await this.request(typeof cmd === 'string' ? { cmd } : cmd);
     if (r.type !== 'answer' || !r.ok) {
       const e = 'error' in r ? r.error : undefined;
       throw new CannotRehearseError(`${what}: ${e?.type ?? 'error'}: ${e?.message ?? ''}`);
@@ -149,10 +152,20 @@ export class DjangoRunner {
     return this.data('sqlplan', SqlPlanSchema, 'cannot collect the migrations\' SQL');
   }
 
+  /** What `migrate APP TARGET` would do from the database's state now: each migration, and whether it is reverted. */
+  planTo(app: string, target: string): Promise<Array<[app: string, name: string, backwards: boolean]>> {
+    return this.data({ cmd: 'planto', app, target }, z.array(z.tuple([z.string(), z.string(), z.boolean()])), `cannot plan migrate ${app} ${target}`);
+  }
+
   /** `manage.py migrate APP TARGET --noinput`, the real command, in the long-lived process. */
-  async migrate(app: string, target: string): Promise<ManageResult> {
-    const r = await this.request({ cmd: 'manage', argv: ['migrate', app, target, '--noinput'] });
-    if (r.type !== 'managed') throw new CannotRehearseError(`the Django runner answered a migrate with "${r.type}"`);
+  migrate(app: string, target: string): Promise<ManageResult> {
+    return this.manage(['migrate', app, target, '--noinput']);
+  }
+
+  /** Any `manage.py` command, in the long-lived process. */
+  async manage(argv: string[]): Promise<ManageResult> {
+    const r = await this.request({ cmd: 'manage', argv });
+    if (r.type !== 'managed') throw new CannotRehearseError(`the Django runner answered manage ${argv[0]} with "${r.type}"`);
     if (r.output) this.opts.onLog?.(djangoLines(r.output));
     return r;
   }

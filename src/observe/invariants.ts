@@ -1,14 +1,16 @@
 // A playbook's SQL invariants, evaluated on the work database in a read-only
 // transaction: on the snapshot first (an invariant that is already false there is
-// not the release's doing), then after each migrating step it names. Only what
+// not the release's doing), then after each migrating step or at each checkpoint
+// it names, and wherever an `expect` step asks for it. Only what
 // the query returned as a verdict (a number, a boolean, a row count) is kept,
 // never row contents.
 import type pg from 'pg';
-import type { Invariant } from '../playbook/schema.js';
+import { MIGRATING, type Invariant } from '../playbook/schema.js';
 import type { MigratePhase } from '../report/events.js';
-import type { Observer, StepSummary } from './observer.js';
+import type { Checkpoint, Observer, StepSummary } from './observer.js';
 
-export type When = 'snapshot' | MigratePhase;
+/** When an invariant was checked: on the snapshot, after a migrating step, or at a playbook's checkpoint or expectation. */
+export type When = 'snapshot' | MigratePhase | string;
 
 export interface InvariantResult {
   name: string;
@@ -17,6 +19,8 @@ export interface InvariantResult {
   /** What was seen: "returned 3", "returned false", "returned 12 rows", or the error. */
   saw: string;
   error?: { message: string; sqlstate?: string };
+  /** Checked by an `expect` step: it must hold, whatever the snapshot said. */
+  expected?: boolean;
 }
 
 export class InvariantWatch implements Observer {
@@ -28,14 +32,32 @@ export class InvariantWatch implements Observer {
     private readonly invariants: readonly Invariant[],
   ) {}
 
+  /** On the snapshot: the invariants checked after a migrating step (one only a checkpoint names may need what a step makes). */
   async baseline(): Promise<void> {
-    for (const inv of this.invariants) this.results.push(await evaluate(this.client, inv, 'snapshot'));
+    for (const inv of this.invariants.filter((i) => i.after.some((a) => (MIGRATING as readonly string[]).includes(a)))) {
+      this.results.push(await evaluate(this.client, inv, 'snapshot'));
+    }
   }
 
   async stepEnded(summary: StepSummary): Promise<void> {
     for (const inv of this.invariants.filter((i) => i.after.includes(summary.phase))) {
       this.results.push(await evaluate(this.client, inv, summary.phase));
     }
+  }
+
+  /** False when any invariant checked here does not hold. */
+  async checkpoint(point: Checkpoint): Promise<boolean> {
+    const from = this.results.length;
+    const due = point.expect
+      ? this.invariants.filter((i) => point.expect!.length === 0 || point.expect!.includes(i.name))
+      : this.invariants.filter((i) => i.after.includes(point.name));
+    for (const name of point.expect ?? []) {
+      if (!this.invariants.some((i) => i.name === name)) {
+        this.results.push({ name, when: point.name, holds: false, saw: 'no invariant of that name in the playbook', expected: true });
+      }
+    }
+    for (const inv of due) this.results.push({ ...(await evaluate(this.client, inv, point.name)), ...(point.expect ? { expected: true } : {}) });
+    return this.results.slice(from).every((r) => r.holds);
   }
 }
 

@@ -7,10 +7,13 @@ import type { MigratePhase } from '../report/events.js';
 import type { StepError } from '../report/model.js';
 import type { Moment } from './catalog.js';
 
-/** One database-changing command: `manage.py migrate APP TARGET` for one plan entry. */
+/** What a change is: a plan entry applied, reverted or applied again, or a playbook's command (a management command, SQL that writes). */
+export type ChangePhase = MigratePhase | 'command';
+
+/** One database-changing command: `manage.py migrate APP TARGET` for one plan entry, or a playbook's command. */
 export interface Change {
-  phase: MigratePhase;
-  /** The plan entry it applies or reverts. */
+  phase: ChangePhase;
+  /** The plan entry it applies or reverts; for a command, -1 for the first, -2 for the second... */
   index: number;
   app: string;
   migration: string;
@@ -37,6 +40,12 @@ export interface StepSummary {
   anyDone: boolean;
 }
 
+export interface Checkpoint {
+  name: string;
+  /** An `expect` step: these invariants (all, when empty) must hold now. */
+  expect?: string[];
+}
+
 export interface Observer {
   readonly name: string;
   /** The snapshot as restored, before any change. */
@@ -47,6 +56,8 @@ export interface Observer {
   after?(change: Change, outcome: ChangeOutcome, at: Moment): Promise<void>;
   /** A migrating step (forward, backward, reforward) is over. */
   stepEnded?(summary: StepSummary, at: Moment): Promise<void>;
+  /** A playbook's checkpoint or expectation: check now (the invariants it names, or those whose `after` names it). */
+  checkpoint?(point: Checkpoint, at: Moment): Promise<boolean>;
   /** The run is over: release what the observer holds (connections, pools). */
   close?(): Promise<void>;
 }

@@ -26,7 +26,7 @@ export class SchemaWatch implements Observer {
   }
 
   async after(change: Change, outcome: ChangeOutcome, at: Moment): Promise<void> {
-    if (!outcome.ok || change.phase === 'reforward') return;
+    if (!outcome.ok || (change.phase !== 'forward' && change.phase !== 'backward')) return;
     this.facts[change.phase][change.index] = await at.fingerprint();
   }
 

@@ -1,10 +1,11 @@
-// A step of a rehearsal: restore, baseline, forward, backward, reforward. Steps
+// A step of a rehearsal: restore, baseline, forward, backward, reforward, and a
+// playbook's migrate-to-a-target, management command, SQL, checkpoint, expect. Steps
 // run one after another against the session (../pipeline.ts); each kind lives in
 // its own file here and is registered in ./index.ts. A step drives the run (it
 // migrates, it records outcomes); watching is the observers' job, which the
 // pipeline does around every change a step makes.
 import type { ManageResult } from '../django/runner.js';
-import type { Change, StepSummary } from '../observe/observer.js';
+import type { Change, Checkpoint, StepSummary } from '../observe/observer.js';
 import type { Events } from '../report/events.js';
 import type { RunState } from '../run-state.js';
 import type { Session } from '../session.js';
@@ -29,4 +30,6 @@ export interface StepContext {
   change(change: Change, run: () => Promise<ManageResult>): Promise<ManageResult>;
   /** A migrating step is over. */
   stepEnded(summary: StepSummary): Promise<void>;
+  /** Check now (a playbook's checkpoint or expectation). */
+  checkpoint(point: Checkpoint): Promise<boolean>;
 }

@@ -51,9 +51,18 @@ export class ReportBuilder {
       }
       case 'step-traced': {
         const m = r.migrations[e.step.index] as Record<MigratePhase, StepRecord> | undefined;
-        if (m) Object.assign(m[e.step.phase], traffic(e.step));
+        if (m && e.step.phase !== 'command') Object.assign(m[e.step.phase], traffic(e.step));
         return;
       }
+      case 'step-ran':
+        (r.steps ??= []).push({ step: e.step, ok: e.ok, ms: Math.round(e.ms), ...(e.detail ? { detail: e.detail } : {}), ...(e.error ? { error: e.error } : {}) });
+        return;
+      case 'static':
+        r.mode = 'plan';
+        return;
+      case 'invariants-checked':
+        if (e.results.length) r.invariants = e.results;
+        return;
       case 'table-counted':
         r.tables.push(e.table);
         r.tables.sort((a, b) => a.table.localeCompare(b.table));
@@ -74,9 +83,12 @@ export class ReportBuilder {
   }
 
   /** The rehearsal ran: its findings (patches now written as files) decide the verdict. */
-  conclude(findings: Report['findings']): void {
+  conclude(findings: Report['findings'], failOnWarnings = false): void {
     this.report.findings = findings;
-    Object.assign(this.report, verdictOf(findings));
+    // What a real rollback of this release would take: the backward run, on production's data.
+    const back = this.report.migrations.filter((m) => m.backward.status === 'reverted');
+    if (back.length) this.report.rollbackMs = Math.round(back.reduce((ms, m) => ms + (m.backward.ms ?? 0), 0));
+    Object.assign(this.report, verdictOf(findings, failOnWarnings));
   }
 
   /** The rehearsal could not run (exit 3, or whatever the error carries). */

@@ -31,9 +31,15 @@ export type RunEvent =
   | { type: 'django'; version: string; settings?: string }
   /** The pending migrations, in the order `migrate` applies them. */
   | { type: 'plan'; plan: Array<{ app: string; migration: string }> }
+  /** The verdict is `plan`'s: static, nothing ran. */
+  | { type: 'static' }
   | { type: 'step-finished'; phase: MigratePhase; index: number; app: string; migration: string;
       status: StepStatus; ms: number; error?: StepError }
   | ({ type: 'operation' } & Omit<OperationEvent, 'type'> & { phase: MigratePhase | undefined })
+  /** A playbook step that is not a plan entry (a command, SQL, a checkpoint) ran. */
+  | { type: 'step-ran'; step: string; ok: boolean; ms: number; detail?: string; error?: StepError }
+  /** A playbook's invariants, each time one was checked. */
+  | { type: 'invariants-checked'; results: NonNullable<Report['invariants']> }
   /** A change's statements, locks, index builds and WAL (see observe/locks). */
   | { type: 'step-traced'; step: StepLocks }
   /** A touched table's exact row counts (see observe/data). */

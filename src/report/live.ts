@@ -80,6 +80,12 @@ export class LiveProgress implements Renderer {
 
   private phase(name: PhaseName, detail?: string): void {
     const idx = PHASES.indexOf(name);
+    // A playbook may come back to a phase (forward, a command, forward again): its
+    // task has ended, so the new part is told inside the phase the run is in.
+    if (this.current && idx <= PHASES.indexOf(this.current)) {
+      this.show(`${TITLES[name]}${detail ? `: ${detail}` : ''}`);
+      return;
+    }
     if (this.current) this.gates.get(this.current)!.end();
     // Phases the run passed over are skipped, in order.
     const from = this.current ? PHASES.indexOf(this.current) + 1 : 0;

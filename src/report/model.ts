@@ -25,6 +25,7 @@ export type FindingCode =
   | 'REFORWARD_FAILED'
   | 'LOCK_RISK'
   | 'MIGRATION_SLOW'
+  | 'STEP_FAILED'
   | 'INVARIANT_FAILED';
 
 export interface Finding {
@@ -131,6 +132,8 @@ export interface Report {
   tool: { name: 'rehearse'; version: string };
   verdict: Verdict;
   exitCode: number;
+  /** "plan": the static verdict (`rehearse plan`); nothing ran, so every phase is not-run. */
+  mode?: 'plan';
   /** Set when verdict is "error": why the rehearsal could not run. */
   error?: string;
   startedAt: string;
@@ -142,6 +145,12 @@ export interface Report {
   migrations: MigrationRecord[];
   tables: TableCounts[];
   findings: Finding[];
+  /** How long the backward run took on the snapshot: what a real rollback of the release would take. */
+  rollbackMs?: number;
+  /** A playbook's steps that are not plan entries (commands, SQL, checkpoints), in order. */
+  steps?: Array<{ step: string; ok: boolean; ms: number; detail?: string; error?: StepError }>;
+  /** A playbook's invariants, each time one was checked: what it returned (a count or a boolean, never rows). */
+  invariants?: Array<{ name: string; when: string; holds: boolean; saw: string }>;
   /** Wall time per part of the run, in ms (an extension: see `npm run bench`). */
   timings?: { sandboxMs: number; restoreMs: number; cloneMs: number; migrateMs: number; observeMs: number };
 }
@@ -150,6 +159,8 @@ export function blocking(f: Finding): boolean {
   return f.severity === 'error' && !f.allowed;
 }
 
-export function verdictOf(findings: Finding[]): { verdict: Verdict; exitCode: number } {
-  return findings.some(blocking) ? { verdict: 'fail', exitCode: 1 } : { verdict: 'pass', exitCode: 0 };
+/** A playbook with failOnWarnings lets a warning that is not allowed stop the deploy too. */
+export function verdictOf(findings: Finding[], failOnWarnings = false): { verdict: Verdict; exitCode: number } {
+  const stops = (f: Finding) => blocking(f) || (failOnWarnings && f.severity === 'warning' && !f.allowed);
+  return findings.some(stops) ? { verdict: 'fail', exitCode: 1 } : { verdict: 'pass', exitCode: 0 };
 }

@@ -57,7 +57,8 @@ function stepCell(ctx: Ctx, name: string, s: { status: string; ms?: number }): s
 }
 
 /** The migration's name, then its phases: each a word of its own, so a narrow terminal breaks between them. */
-function header(ctx: Ctx, m: MigrationRecord): string[] {
+function header(ctx: Ctx, m: MigrationRecord, r: Report): string[] {
+  if (r.mode === 'plan') return [`${ctx.c.bold(`${m.app}.${m.migration}`)}  ${ctx.c.dim('pending (plan: read, not run)')}`];
   const cells = [stepCell(ctx, 'forward', m.forward), stepCell(ctx, 'backward', m.backward), stepCell(ctx, 'reforward', m.reforward)];
   const name = `${m.app}.${m.migration}`;
   // Laid out on the plain text (colour codes take no room on screen), then coloured.
@@ -101,7 +102,8 @@ function tail(ctx: Ctx, r: Report, reportDir: string | undefined, notes: number)
   const { c } = ctx;
   const lines = [c.dim(ctx.g.rule.repeat(Math.min(ctx.width, 60)))];
   const stop = r.findings.filter(blocking);
-  if (r.verdict === 'pass') lines.push(c.bold(c.green('PASS: the deploy may go ahead')));
+  if (r.verdict === 'pass' && r.mode === 'plan') lines.push(c.bold(c.green('PASS: nothing in the files or the history stops it; `rehearse run` measures the data')));
+  else if (r.verdict === 'pass') lines.push(c.bold(c.green('PASS: the deploy may go ahead')));
   else {
     lines.push(c.bold(c.red('FAIL: do not deploy')));
     // Why, by migration: the codes that stop the deploy, and how many.
@@ -118,12 +120,21 @@ function tail(ctx: Ctx, r: Report, reportDir: string | undefined, notes: number)
     });
     lines.push(...wrap('why: ', words, ctx.width, 5));
   }
+  if (r.rollbackMs !== undefined && r.migrations.every((m) => m.backward.status === 'reverted' || m.forward.status !== 'applied')) {
+    lines.push(`a rollback of this release would take ~${(r.rollbackMs / 1000).toFixed(1)} s (the backward run, on the snapshot)`);
+  }
+  // A playbook's own steps and invariants, in one line: the proof a runbook wants.
+  const extra = [
+    ...(r.steps ?? []).map((s) => `${s.step} ${s.ok ? ctx.g.ok : ctx.g.fail}`),
+    ...(r.invariants?.length ? [`invariants held ${r.invariants.filter((i) => i.holds).length} of ${r.invariants.length} time(s)`] : []),
+  ];
+  if (extra.length) lines.push(...wrap('playbook: ', extra.map((x, i) => (i < extra.length - 1 ? `${x} ${ctx.g.sep}` : x)), ctx.width, 10));
   const noted = notes ? `${notes} info note${notes === 1 ? '' : 's'}` : '';
   if (reportDir) {
     const words = [`${path.join(reportDir, 'report.md')} ${ctx.g.sep}`, path.join(reportDir, 'junit.xml'), ...(noted ? [`(and ${noted})`] : [])];
     lines.push(...wrap('reports: ', words, ctx.width, 9));
   } else if (noted) {
-    lines.push(ctx.c.dim(`${noted} (lint worries measured harmless, and the like): --verbose shows them`));
+    lines.push(ctx.c.dim(`${noted} (${r.mode === 'plan' ? 'lint notes' : 'lint worries measured harmless, and the like'}): --verbose shows them`));
   }
   lines.push(r.verdict === 'pass' ? c.bold(c.green(verdictLine(r))) : c.bold(c.red(verdictLine(r))));
   return lines;
@@ -151,7 +162,7 @@ export function renderSummary(r: Report, opts: SummaryOptions): string {
   for (const m of r.migrations) {
     const mine = shown.findings.filter((f) => !history.includes(f) && f.app === m.app && f.migration === m.migration);
     if (opts.quiet && !mine.length) continue;
-    lines.push(...block(ctx, header(ctx, m), mine, r));
+    lines.push(...block(ctx, header(ctx, m, r), mine, r));
   }
   if (whole.length) lines.push(...block(ctx, [ctx.c.bold('The release as a whole')], whole, r));
   if (opts.verbose && r.findings.length) lines.push('', ...findingLines(r.findings, ctx.c));

@@ -41,8 +41,8 @@ export async function postgresUnder(dir: string): Promise<string[]> {
   return r.stdout.split('\n').filter((l) => l.trim() && !l.includes('pgrep'));
 }
 
-export function rehearseArgs(project: string, snapshot: string, extra: string[] = []): string[] {
-  return ['run', '--project', project, '--snapshot', snapshot, '--python', PYTHON, '--report-dir', '{reports}', ...extra];
+export function rehearseArgs(project: string, snapshot: string, extra: string[] = [], command: string[] = ['run']): string[] {
+  return [...command, '--project', project, '--snapshot', snapshot, '--python', PYTHON, '--report-dir', '{reports}', ...extra];
 }
 
 /**
@@ -50,10 +50,10 @@ export function rehearseArgs(project: string, snapshot: string, extra: string[] 
  * nothing outlived the run. Projects are removed by `cleanupProjects`.
  */
 const projects: string[] = [];
-export async function rehearseScenario(scenario: string, extra: string[] = [], env: Record<string, string> = {}): Promise<CliRun> {
+export async function rehearseScenario(scenario: string, extra: string[] = [], env: Record<string, string> = {}, command: string[] = ['run']): Promise<CliRun> {
   const project = makeProject(scenario);
   projects.push(project);
-  const r = await runCli(rehearseArgs(project, snapshotFor(scenario), extra), env);
+  const r = await runCli(rehearseArgs(project, snapshotFor(scenario), extra, command), env);
   if (r.leftovers.length) throw new Error(`left behind after ${scenario}: ${r.leftovers.join(', ')}`);
   return r;
 }

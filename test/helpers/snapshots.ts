@@ -49,6 +49,9 @@ export async function buildSnapshots(): Promise<void> {
     await dump('base', ['-Ft', '-f', path.join(SNAPSHOTS, 'base.tar')]);
     await dump('base', ['-Fp', '-f', path.join(SNAPSHOTS, 'base.sql')]);
     await dump('base', ['-Fp', '-C', '-f', path.join(SNAPSHOTS, 'base-create.sql')]);
+    // INSERT statements instead of COPY, as some teams dump (what `plan` reads django_migrations from).
+    await dump('base', ['-Fp', '--inserts', '-f', path.join(SNAPSHOTS, 'base-inserts.sql')]);
+    await dump('base', ['-Fp', '--column-inserts', '-f', path.join(SNAPSHOTS, 'base-column-inserts.sql')]);
     await execa('sh', ['-c', `gzip -c '${path.join(SNAPSHOTS, 'base.sql')}' > '${path.join(SNAPSHOTS, 'base.sql.gz')}'`]);
 
     // Production roles own the tables and hold grants; the sandbox has none of them.

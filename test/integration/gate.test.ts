@@ -152,11 +152,12 @@ describe('rehearse run: the gate', () => {
     expect(codes(r).filter((c) => c === 'ROLLBACK_SCHEMA_MISMATCH')).toEqual([]);
   });
 
-  it('follows a playbook: the rollback drill reverses without re-applying', async () => {
+  it('follows a playbook given with --playbook: the rollback drill, timed', async () => {
     const r = await rehearseScenario('additive', ['--playbook', `${process.cwd()}/playbooks/rollback-drill.yml`]);
     expect(r.exitCode).toBe(0);
     const m = r.report!.migrations[0]!;
-    expect([m.forward.status, m.backward.status, m.reforward.status]).toEqual(['applied', 'reverted', 'not-run']);
+    expect([m.forward.status, m.backward.status, m.reforward.status]).toEqual(['applied', 'reverted', 'applied']);
+    expect(r.report!.rollbackMs).toBe(Math.round(m.backward.ms!));
   });
 
   it('fails a reforward that runs but ends in another schema than the first forward', async () => {

@@ -6,17 +6,16 @@
 // had to wait. What it saw goes to the report as an event and to the checks.
 import type pg from 'pg';
 import type { DjangoRunner } from '../../django/runner.js';
-import { lint } from '../../lint/index.js';
-import type { LintHit } from '../../lint/rule.js';
-import type { Events, MigratePhase } from '../../report/events.js';
+import { lintPlan, type LintResult } from '../../lint/index.js';
+import type { Events } from '../../report/events.js';
 import type { ConnInfo } from '../../sandbox/provider.js';
 import type { Moment, TableInfo } from '../catalog.js';
-import type { Change, ChangeOutcome, Observer } from '../observer.js';
+import type { Change, ChangeOutcome, ChangePhase, Observer } from '../observer.js';
 import { analyse, type TraceAnalysis } from './analysis.js';
 import { TrafficProbe, type ProbeResult } from './probe.js';
 
 export interface StepLocks extends TraceAnalysis {
-  phase: MigratePhase;
+  phase: ChangePhase;
   /** The plan entry. */
   index: number;
   app: string;
@@ -27,12 +26,7 @@ export interface StepLocks extends TraceAnalysis {
   probe?: ProbeResult[];
 }
 
-export interface LintResult {
-  app: string;
-  migration: string;
-  direction: 'forward' | 'backward';
-  hits: LintHit[];
-}
+export type { LintResult };
 
 export interface LockFacts {
   steps: StepLocks[];
@@ -61,16 +55,13 @@ export class LockWatch implements Observer {
   async baseline(at: Moment): Promise<void> {
     this.tables = await at.tables();
     const plan = await (await this.runner()).sqlPlan();
+    this.lints = lintPlan(plan);
     for (const m of plan) {
-      for (const direction of ['forward', 'backward'] as const) {
-        const statements = m[direction].statements;
-        const hits = lint({ app: m.app, name: m.name, atomic: m.atomic, direction, statements,
-          operations: m.operations.map((o) => ({ kind: o.kind, describe: o.describe, ...(o.field ? { field: o.field } : {}) })) });
-        this.lints.push({ app: m.app, migration: m.name, direction, hits });
-        const names = this.named.get(`${m.app}.${m.name}`) ?? new Set<string>();
-        for (const s of statements) for (const t of s.sql.matchAll(/(?:TABLE|ON|INTO|UPDATE|FROM)\s+(?:ONLY\s+)?"([^"]+)"/gi)) names.add(t[1]!);
-        this.named.set(`${m.app}.${m.name}`, names);
+      const names = new Set<string>();
+      for (const s of [...m.forward.statements, ...m.backward.statements]) {
+        for (const t of s.sql.matchAll(/(?:TABLE|ON|INTO|UPDATE|FROM)\s+(?:ONLY\s+)?"([^"]+)"/gi)) names.add(t[1]!);
       }
+      this.named.set(`${m.app}.${m.name}`, names);
     }
     await this.probe?.open();
   }

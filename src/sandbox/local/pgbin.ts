@@ -44,6 +44,19 @@ export async function versionOf(dir: string): Promise<{ version: string; major: 
   return { version: m[2] ? `${m[1]}.${m[2]}` : m[1]!, major: Number(m[1]) };
 }
 
+/** Where pg_restore is, and its major version: all `plan` needs (it starts no server). */
+export async function findPgRestore(override?: string): Promise<{ dir: string; major: number; version: string }> {
+  const dirs = override ? [path.resolve(override)] : await candidates();
+  for (const dir of dirs) {
+    if (!existsSync(path.join(dir, 'pg_restore'))) continue;
+    const { stdout } = await execa(path.join(dir, 'pg_restore'), ['--version']);
+    const m = /(\d+)(?:\.(\d+))?/.exec(stdout);
+    if (m) return { dir, version: m[2] ? `${m[1]}.${m[2]}` : m[1]!, major: Number(m[1]) };
+  }
+  if (override) throw new UsageError(`--pg-bin ${override}: no pg_restore there`);
+  throw new CannotRehearseError('no pg_restore found (looked at pg_config --bindir, PATH and /usr/lib/postgresql/*/bin); install postgresql-client or pass --pg-bin DIR');
+}
+
 export async function findPgBin(override?: string): Promise<PgBin> {
   if (override) {
     const dir = path.resolve(override);
