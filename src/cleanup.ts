@@ -63,6 +63,21 @@ export class Cleanup {
   }
 
   /**
+   * A signal, or Ctrl-C at a prompt (which arrives as a key, not a signal): mark
+   * the run interrupted and tear down at once; a second one exits.
+   */
+  interrupt(signal: NodeJS.Signals): void {
+    if (this.interruptedBy) {
+      void this.drain().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+      return;
+    }
+    this.interruptedBy = signal;
+    for (const w of this.waiters) w(signal);
+    // --keep waits for a signal to end the run: its waiter tears down on the normal path.
+    if (this.waiters.size === 0) void this.drain();
+  }
+
+  /**
    * Install SIGINT/SIGTERM/SIGHUP handlers. A signal marks the run interrupted and
    * tears down at once: whatever the run was waiting on (a 20-minute migration, a
    * restore) fails, and the run's own error path reports the interrupt. A second
@@ -70,16 +85,7 @@ export class Cleanup {
    */
   installSignalHandlers(): () => void {
     const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-    const handler = (signal: NodeJS.Signals) => {
-      if (this.interruptedBy) {
-        void this.drain().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-        return;
-      }
-      this.interruptedBy = signal;
-      for (const w of this.waiters) w(signal);
-      // --keep waits for a signal to end the run: its waiter tears down on the normal path.
-      if (this.waiters.size === 0) void this.drain();
-    };
+    const handler = (signal: NodeJS.Signals) => this.interrupt(signal);
     for (const s of signals) process.on(s, handler);
     return () => {
       for (const s of signals) process.off(s, handler);

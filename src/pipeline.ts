@@ -11,11 +11,15 @@ import { stepErrorOf } from './report/model.js';
 import type { RunState } from './run-state.js';
 import type { Session } from './session.js';
 
+/** Called after every change, once the observers have seen it: a person may pause the run here (interactive mode). */
+export type PauseHook = (at: { change: Change; ok: boolean; session: Session; state: RunState }) => Promise<void>;
+
 export class Pipeline implements StepContext {
   constructor(
     readonly session: Session,
     readonly state: RunState,
     readonly events: Events,
+    private readonly pause?: PauseHook,
   ) {}
 
   /** Run the steps in order; between steps, an interrupt stops the run. */
@@ -55,6 +59,7 @@ export class Pipeline implements StepContext {
     const outcome: ChangeOutcome = { ok: r.ok, ms: r.ms, ...(r.error ? { error: stepErrorOf(r.error) } : {}), ...(r.trace ? { trace: r.trace } : {}) };
     const at = await this.moment();
     for (const o of this.observers) if (o.after) await this.observe(() => o.after!(change, outcome, at));
+    if (this.pause) await this.pause({ change, ok: r.ok, session: this.session, state: this.state });
     return r;
   }
 

@@ -10,14 +10,14 @@ import path from 'node:path';
 import { inspectStatic } from './checks/index.js';
 import { lintFindings } from './checks/lock-risk.js';
 import type { Cleanup } from './cleanup.js';
-import { keyOf } from './django/introspection.js';
+import { keyOf, type Introspection } from './django/introspection.js';
 import { DjangoRunner } from './django/runner.js';
 import { writeSettingsShim } from './django/shim.js';
 import { lintPlan } from './lint/index.js';
 import { applyPolicy, type Policy } from './policy.js';
 import { projectOf } from './rehearsal.js';
 import type { Events } from './report/events.js';
-import { notRun } from './report/model.js';
+import { notRun, type FindingWithPatch } from './report/model.js';
 import { findPgRestore } from './sandbox/local/pgbin.js';
 import { makeTempDir } from './sandbox/tmp.js';
 import { detectSnapshot } from './snapshot/detect.js';
@@ -37,7 +37,8 @@ export interface PlanOptions {
 /** A port nothing listens on: Django's settings point there, so a stray connection fails at once. */
 const NOWHERE = { host: '127.0.0.1', port: 9, user: 'rehearse-plan', database: 'rehearse_plan_offline' };
 
-export async function planRelease(opts: PlanOptions, cleanup: Cleanup, events: Events): Promise<void> {
+/** The static verdict's findings reach the report as events; returned too, with Django's view, for the interactive mode. */
+export async function planRelease(opts: PlanOptions, cleanup: Cleanup, events: Events): Promise<{ intro: Introspection; findings: FindingWithPatch[] }> {
   const { projectDir, managePy, python } = projectOf(opts);
   const snapshot = await detectSnapshot(opts.snapshot);
   events.emit({ type: 'static' });
@@ -75,7 +76,9 @@ export async function planRelease(opts: PlanOptions, cleanup: Cleanup, events: E
 
   events.phase('checks');
   const drafts = [...inspectStatic({ projectDir, intro, migrations }), ...lintFindings(lint, new Set(), false)];
-  for (const finding of applyPolicy(drafts, opts.policy)) events.emit({ type: 'finding', finding });
+  const findings = applyPolicy(drafts, opts.policy);
+  for (const finding of findings) events.emit({ type: 'finding', finding });
+  return { intro, findings };
 }
 
 /** "15.8" → 150008, as PostgreSQL's server_version_num. */

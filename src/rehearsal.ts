@@ -10,11 +10,12 @@ import type { Cleanup } from './cleanup.js';
 import { resolvePython } from './django/venv.js';
 import { UsageError } from './errors.js';
 import type { ObservedFacts } from './observe/index.js';
-import { Pipeline } from './pipeline.js';
+import { Pipeline, type PauseHook } from './pipeline.js';
 import { stepsOf } from './playbook/build.js';
 import type { Playbook } from './playbook/schema.js';
 import { applyPolicy, DEFAULT_MAX_LOCK_MS, type Policy } from './policy.js';
 import type { Events } from './report/events.js';
+import type { FindingWithPatch } from './report/model.js';
 import { identifiersIn } from './report/redact.js';
 import { RunState } from './run-state.js';
 import type { SandboxProvider } from './sandbox/provider.js';
@@ -33,6 +34,8 @@ export interface RunOptions {
   keep?: boolean;
   /** --probe-traffic */
   probeTraffic?: boolean;
+  /** The interactive mode's pause between changes. */
+  pause?: PauseHook;
 }
 
 /** The project's folder, its manage.py and the Python to run it with; a missing one is a usage error. */
@@ -59,13 +62,13 @@ export async function prepare(opts: RunOptions): Promise<SessionConfig> {
   };
 }
 
-/** Run the rehearsal; its findings and counts reach the report as events. Returns the session, still up. */
-export async function rehearse(config: SessionConfig, opts: RunOptions, cleanup: Cleanup, events: Events): Promise<Session> {
+/** Run the rehearsal; its findings and counts reach the report as events. Returns the session, still up, and what the steps knew. */
+export async function rehearse(config: SessionConfig, opts: RunOptions, cleanup: Cleanup, events: Events): Promise<{ session: Session; state: RunState }> {
   const { snapshot } = config;
   events.emit({ type: 'snapshot', snapshot: { path: snapshot.path, format: snapshot.format, serverVersion: snapshot.serverVersion ?? null, bytes: snapshot.bytes } });
   const session = await Session.start(config, cleanup, events);
   const state = new RunState(events);
-  await new Pipeline(session, state, events).run(stepsOf(opts.playbook));
+  await new Pipeline(session, state, events, opts.pause).run(stepsOf(opts.playbook));
   events.phase('checks');
   const observed = await events.timed('observeMs', () => session.observers.facts());
   if (!observed) throw new Error('the playbook ran no baseline step');
@@ -73,7 +76,14 @@ export async function rehearse(config: SessionConfig, opts: RunOptions, cleanup:
   for (const finding of applyPolicy(inspectRun(runFacts(config, state, observed, opts.policy)), opts.policy)) {
     events.emit({ type: 'finding', finding });
   }
-  return session;
+  return { session, state };
+}
+
+/** The findings of what the observers have seen so far, mid-run (the interactive pause): nothing is final yet. */
+export async function findingsSoFar(session: Session, state: RunState, policy: Policy): Promise<FindingWithPatch[]> {
+  const observed = await session.observers.peek();
+  if (!observed) return [];
+  return applyPolicy(inspectRun(runFacts(session.config, state, observed, policy)), policy);
 }
 
 function runFacts(config: SessionConfig, state: RunState, observed: ObservedFacts, policy: Policy): RunFacts {

@@ -69,6 +69,14 @@ function diskLines(flags: DoctorFlags): DoctorLine[] {
   return lines;
 }
 
+/** What doctor says: each provider's part (or only `kinds`), then Python and Django, disk and leftovers. */
+export async function doctorLines(flags: DoctorFlags, kinds?: readonly string[]): Promise<DoctorLine[]> {
+  const lines: DoctorLine[] = [];
+  for (const p of PROVIDERS.filter((x) => !kinds || kinds.includes(x.kind))) lines.push(...(await p.diagnose(flags)));
+  lines.push(...(await pythonLines(flags)), ...diskLines(flags));
+  return lines;
+}
+
 export async function doctorCommand(flags: DoctorFlags): Promise<number> {
   if (flags.clean) {
     const done: string[] = [];
@@ -76,9 +84,7 @@ export async function doctorCommand(flags: DoctorFlags): Promise<number> {
     process.stdout.write(done.length ? done.map((d) => `${d}\n`).join('') : 'nothing to clean\n');
     return 0;
   }
-  const lines: DoctorLine[] = [];
-  for (const p of PROVIDERS) lines.push(...(await p.diagnose(flags)));
-  lines.push(...(await pythonLines(flags)), ...diskLines(flags));
+  const lines = await doctorLines(flags);
   for (const l of lines) {
     process.stdout.write(`${MARKS[l.status]} ${l.what}: ${l.detail}\n`);
     if (l.fix) process.stdout.write(`    fix: ${l.fix}\n`);

@@ -10,7 +10,8 @@ import { githubOutputs } from '../report/github.js';
 import { glyphsFor } from '../report/glyphs.js';
 import { LiveProgress } from '../report/live.js';
 import { renderMarkdown } from '../report/markdown.js';
-import type { Report } from '../report/model.js';
+import type { Finding, Report } from '../report/model.js';
+import type { RunState } from '../run-state.js';
 import { PlainProgress, silentProgress, type Renderer } from '../report/progress.js';
 import { renderSummary } from '../report/summary.js';
 import { attachDiffs, writeReportDir } from '../report/write.js';
@@ -24,15 +25,30 @@ export interface OutputFlags {
   keep?: boolean;
 }
 
+/** The terminal, for work that stops to ask a person (the interactive pause). */
+export interface Terminal {
+  /** Stop drawing progress: the terminal is the caller's until `resume`. */
+  suspend(): Promise<void>;
+  resume(): void;
+}
+
 /** The work: emits events; returns the session (for --keep and a review) and whether warnings fail. */
-export type Work = (cleanup: Cleanup, events: Events) => Promise<{ session?: Session; failOnWarnings: boolean }>;
+export type Work = (cleanup: Cleanup, events: Events, terminal: Terminal) => Promise<{ session?: Session; state?: RunState; failOnWarnings: boolean }>;
 
 /**
  * After the summary, before teardown: a person's review of the result (browse,
  * keep, re-run, approve). May change the report (an approval); the files are
  * written again after it.
  */
-export type Review = (report: Report, session: Session | undefined, cleanup: Cleanup) => Promise<void>;
+export type Review = (report: Report, ctx: ReviewContext) => Promise<void>;
+
+export interface ReviewContext {
+  session: Session | undefined;
+  state: RunState | undefined;
+  cleanup: Cleanup;
+  /** A finding's schema diff, if it has one. */
+  patchOf(f: Finding): string | undefined;
+}
 
 export async function runLifecycle(flags: OutputFlags, work: Work, review?: Review): Promise<number> {
   const cleanup = new Cleanup();
@@ -44,9 +60,14 @@ export async function runLifecycle(flags: OutputFlags, work: Work, review?: Revi
   const renderer = pickRenderer(flags, json);
   events.on((e) => renderer.handle(e));
   let session: Session | undefined;
+  let state: RunState | undefined;
   try {
-    const done = await work(cleanup, events);
+    const done = await work(cleanup, events, {
+      suspend: async () => renderer.suspend?.(),
+      resume: () => renderer.resume?.(),
+    });
     session = done.session;
+    state = done.state;
     builder.conclude(attachDiffs(builder.findings, flags.reportDir), done.failOnWarnings);
   } catch (err) {
     const interrupted = cleanup.interrupted;
@@ -74,8 +95,9 @@ export async function runLifecycle(flags: OutputFlags, work: Work, review?: Revi
   await renderer.close?.();
   // Annotations are workflow commands on stdout, except where stdout is the JSON report.
   githubOutputs(report, markdown, process.env, (s) => (json ? process.stderr : process.stdout).write(s));
-  if (json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-  else if (report.verdict === 'error') process.stderr.write(`rehearse: ${report.error}\n`);
+  if (json) {
+    /* report.json goes out after the review, which may add an approval */
+  } else if (report.verdict === 'error') process.stderr.write(`rehearse: ${report.error}\n`);
   else {
     process.stdout.write(renderSummary(report, {
       quiet: flags.quiet ?? false, verbose: flags.verbose ?? false, color: useColor(), glyphs: glyphsFor(process.env),
@@ -83,9 +105,18 @@ export async function runLifecycle(flags: OutputFlags, work: Work, review?: Revi
     }));
   }
   if (reviewing) {
-    await reviewing(report, session, cleanup);
+    try {
+      await reviewWith(reviewing, report, builder, { session, state, cleanup });
+    } catch (err) {
+      if (!cleanup.interrupted) throw err;
+      await teardown(cleanup, events);
+      uninstall();
+      process.stderr.write(`rehearse: ${oneLine(new InterruptedError(cleanup.interrupted))}; everything was torn down\n`);
+      return new InterruptedError(cleanup.interrupted).exitCode;
+    }
     if (flags.reportDir) writeReportDir(report, flags.reportDir, renderMarkdown(report));
   }
+  if (json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   if (keep) await keep.holdOpen();
   if (keep || reviewing) await teardown(cleanup, events);
   uninstall();
@@ -112,4 +143,10 @@ export async function teardown(cleanup: Cleanup, events: Events): Promise<void> 
   if (cleanup.pending > 0) events.phase('teardown');
   const errors = await cleanup.drain();
   for (const e of errors) process.stderr.write(`rehearse: teardown: ${e}\n`);
+}
+
+/** Hand the report to the review, with each finding's schema diff at hand. */
+function reviewWith(review: Review, report: Report, builder: ReportBuilder, ctx: Omit<ReviewContext, 'patchOf'>): Promise<void> {
+  const same = (a: Finding, b: Finding) => a.code === b.code && a.message === b.message && a.app === b.app && a.migration === b.migration;
+  return review(report, { ...ctx, patchOf: (f) => builder.findings.find((x) => same(x, f))?.patch?.text });
 }

@@ -6,6 +6,8 @@ import { PROVIDERS } from '../sandbox/registry.js';
 import { runCommand, type RunFlags } from './run.js';
 import { doctorCommand, type DoctorFlags } from './doctor.js';
 import { planCommand, type PlanFlags } from './plan.js';
+import { approvalReview } from '../interactive/approve.js';
+import { interactiveCommand, type InteractiveFlags } from '../interactive/index.js';
 
 const EXIT_CODES = `
 Exit codes:
@@ -50,6 +52,7 @@ function rehearsalOptions(cmd: Command): Command {
   for (const o of providerOptions()) cmd.addOption(o);
   return cmd
     .option('--keep', 'keep the sandbox up after the run (until Ctrl-C) to poke at it')
+    .option('--approve', 'on a terminal, when the gate fails or warns, ask "deploy anyway?" and record the answer (never asks without one)')
     .addOption(new Option('--format <format>', 'stdout: a readable summary, or report.json').choices(['text', 'json']).default('text'))
     .option('-q, --quiet', 'print only the verdict and the findings')
     .option('-v, --verbose', "also print Django's own output");
@@ -66,14 +69,14 @@ Examples:
   $ rehearse run --snapshot prod.dump --sandbox docker
   $ rehearse run --snapshot prod.dump --sandbox server --server-url postgres://rehearser@big-box:5432/postgres
 ${EXIT_CODES}`)
-    .action(async (flags: RunFlags) => onExit(await runCommand(flags)));
+    .action(async (flags: RunFlags) => onExit(await runCommand(flags, flags.approve ? approvalReview() : undefined)));
   rehearsalOptions(program.command('playbook <file>').description('run a playbook: a runbook of steps (migrate to a target, a management command, SQL, checkpoints)'))
     .addHelpText('after', `
 Examples:
   $ rehearse playbook playbooks/rollback-drill.yml --snapshot prod.dump --report-dir reports
   $ rehearse playbook playbooks/backfill-then-migrate.yml --snapshot prod.dump --var command=backfill_phones
 ${EXIT_CODES}`)
-    .action(async (file: string, flags: RunFlags) => onExit(await runCommand({ ...flags, playbook: file })));
+    .action(async (file: string, flags: RunFlags) => onExit(await runCommand({ ...flags, playbook: file }, flags.approve ? approvalReview() : undefined)));
 }
 
 function addPlan(program: Command, onExit: (code: number) => void): void {
@@ -98,6 +101,22 @@ Examples:
   $ rehearse plan --snapshot prod.sql.gz --format json > plan.json
 ${EXIT_CODES}`)
     .action(async (flags: PlanFlags) => onExit(await planCommand(flags)));
+}
+
+function addInteractive(program: Command, onExit: (code: number) => void): void {
+  const cmd = program
+    .command('interactive')
+    .description('rehearse a release at the terminal: choose the snapshot and the target, watch, pause, look inside, decide (also: `rehearse` with no arguments on a terminal)')
+    .option('--project <dir>', 'the Django project (default: asked, or the current folder)')
+    .option('--snapshot <file>', 'the production dump (default: chosen from the dumps found)')
+    .option('--python <path>', "the interpreter with Django and the project's dependencies")
+    .option('--settings <module>', 'Django settings module')
+    .option('--report-dir <dir>', 'write report.json, report.md and junit.xml there')
+    .option('-v, --verbose', "also print Django's own output")
+    .addOption(new Option('--sandbox <kind>', 'where the throwaway databases live').choices(PROVIDERS.map((p) => p.kind))
+      .default(PROVIDERS.find((p) => p.isDefault)?.kind ?? PROVIDERS[0]!.kind));
+  for (const o of providerOptions()) cmd.addOption(o);
+  cmd.action(async (flags: InteractiveFlags) => onExit(await interactiveCommand(flags)));
 }
 
 function addDoctor(program: Command, onExit: (code: number) => void): void {
@@ -128,15 +147,23 @@ export function buildProgram(onExit: (code: number) => void): Command {
     .addHelpText('after', EXIT_CODES);
   addRun(program, onExit);
   addPlan(program, onExit);
+  addInteractive(program, onExit);
   addDoctor(program, onExit);
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
   let code = 0;
+  // `rehearse … | head`: a closed stdout ends the output, not the process with a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
   const program = buildProgram((c) => (code = c));
+  // No command at a terminal (nothing, or only options): a person, not a pipeline. The interactive mode.
+  const noCommand = argv.length === 0 || (argv[0]!.startsWith('-') && !['-h', '--help', '-V', '--version'].includes(argv[0]!));
+  const args = noCommand && process.stdin.isTTY && process.stderr.isTTY ? ['interactive', ...argv] : argv;
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(args, { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) {
       code = err.exitCode === 0 ? 0 : 2;

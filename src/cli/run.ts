@@ -28,6 +28,8 @@ export interface RunFlags extends PolicyFlags {
   /** --var NAME=VALUE for the playbook's ${NAME}. */
   var: string[];
   keep?: boolean;
+  /** On a terminal, ask "deploy anyway?" when the gate fails or warns. */
+  approve?: boolean;
   sandbox: string;
   format: string;
   quiet?: boolean;
@@ -88,7 +90,7 @@ function budget<K extends string>(flag: string, given: string | undefined, key: 
 export async function runCommand(flags: RunFlags, review?: Review): Promise<number> {
   return runLifecycle(flags, async (cleanup, events) => {
     const opts = optionsOf(flags);
-    const session = await rehearse(await prepare(opts), opts, cleanup, events);
-    return { session, failOnWarnings: opts.policy.failOnWarnings ?? false };
+    const { session, state } = await rehearse(await prepare(opts), opts, cleanup, events);
+    return { session, state, failOnWarnings: opts.policy.failOnWarnings ?? false };
   }, review);
 }

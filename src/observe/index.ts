@@ -56,6 +56,13 @@ export class Observers {
     return { schema, data: await this.data.finish(), invariants: this.invariants.results, locks: this.locks.facts() };
   }
 
+  /** What they have seen so far, changing nothing (the interactive pause); undefined before the baseline. */
+  async peek(): Promise<ObservedFacts | undefined> {
+    const schema = this.schema.result();
+    if (!schema) return undefined;
+    return { schema, data: this.data.peek(), invariants: this.invariants.results, locks: this.locks.facts() };
+  }
+
   async close(): Promise<void> {
     for (const o of this.all) await o.close?.();
   }

@@ -1,9 +1,12 @@
 // The live view on a terminal: listr2 shows each phase as it runs (sandbox,
 // restore with its progress, baseline, every migration forward with its time,
-// checks, backward, reforward, teardown). It bridges the run's events to listr2
-// tasks that wait for their phase. Drawn on stderr: stdout stays for the summary.
+// checks, backward, reforward, teardown). Each phase is its own one-task list,
+// drawn when the phase begins and finished when the next one does; so the view
+// can be suspended (the terminal handed to a prompt or a psql shell, in the
+// interactive mode) and resumed, and a playbook that comes back to a phase just
+// draws it again. Drawn on stderr: stdout stays for the summary.
 import { Listr, PRESET_TIMER, ProcessOutput, type ListrTaskWrapper } from 'listr2';
-import { PHASES, type PhaseName, type RunEvent } from './events.js';
+import type { PhaseName, RunEvent } from './events.js';
 import { stepLine, type Renderer } from './progress.js';
 
 const TITLES: Record<PhaseName, string> = {
@@ -19,53 +22,50 @@ const TITLES: Record<PhaseName, string> = {
   teardown: 'Tear down',
 };
 
-interface Gate {
-  start: () => void;
-  skip: () => void;
-  end: () => void;
-  started: Promise<boolean>;
-  ended: Promise<void>;
-  task?: ListrTaskWrapper<unknown, any, any>;
-}
+/** One phase on screen: a list of one task that lasts until `end`. */
+class PhaseView {
+  private task: ListrTaskWrapper<unknown, any, any> | undefined;
+  private pending: string | undefined;
+  private end!: () => void;
+  readonly done: Promise<unknown>;
 
-function gate(): Gate {
-  let start!: (v: boolean) => void;
-  let end!: () => void;
-  const started = new Promise<boolean>((r) => (start = r));
-  const ended = new Promise<void>((r) => (end = r));
-  return { start: () => start(true), skip: () => start(false), end, started, ended };
+  constructor(readonly name: PhaseName, title: string) {
+    const ended = new Promise<void>((r) => (this.end = r));
+    const migrating = name === 'forward' || name === 'backward' || name === 'reforward';
+    this.done = new Listr([{
+      title,
+      task: async (_ctx: unknown, task: ListrTaskWrapper<unknown, any, any>) => {
+        this.task = task;
+        if (this.pending) task.output = this.pending;
+        await ended;
+      },
+      rendererOptions: { persistentOutput: true, outputBar: migrating ? Infinity : 1 },
+    }], {
+      exitOnError: false,
+      rendererOptions: { timer: PRESET_TIMER, formatOutput: 'wrap', processOutput: new ProcessOutput(process.stderr, process.stderr) },
+    }).run().catch(() => {});
+  }
+
+  show(text: string): void {
+    if (this.task) this.task.output = text;
+    else this.pending = text;
+  }
+
+  async finish(): Promise<void> {
+    this.end();
+    await this.done;
+  }
 }
 
 export class LiveProgress implements Renderer {
-  private readonly gates = new Map<PhaseName, Gate>(PHASES.map((p) => [p, gate()]));
-  private current: PhaseName | undefined;
-  private readonly done: Promise<unknown>;
+  private view: PhaseView | undefined;
+  /** Phase changes are drawn in order, each after the last one's final frame. */
+  private chain: Promise<void> = Promise.resolve();
+  private suspended: { name: PhaseName } | undefined;
+  /** After close (a review holds the sandbox; teardown comes later): one plain line per phase. */
+  private closed = false;
 
-  constructor(private readonly verbose = false) {
-    const list = new Listr(
-      PHASES.map((p) => ({
-        title: TITLES[p],
-        task: async (_ctx: unknown, task: ListrTaskWrapper<unknown, any, any>) => {
-          const g = this.gates.get(p)!;
-          g.task = task;
-          if (!(await g.started)) return task.skip(`${TITLES[p]}: not needed`);
-          await g.ended;
-        },
-        rendererOptions: { persistentOutput: true, outputBar: p === 'forward' || p === 'backward' || p === 'reforward' ? Infinity : 1 },
-      })),
-      {
-        concurrent: false,
-        exitOnError: false,
-        rendererOptions: {
-          collapseSubtasks: false,
-          timer: PRESET_TIMER,
-          formatOutput: 'wrap',
-          processOutput: new ProcessOutput(process.stderr, process.stderr),
-        },
-      },
-    );
-    this.done = list.run().catch(() => {});
-  }
+  constructor(private readonly verbose = false) {}
 
   handle(e: RunEvent): void {
     if (e.type === 'phase') return this.phase(e.phase, e.detail);
@@ -79,35 +79,38 @@ export class LiveProgress implements Renderer {
   }
 
   private phase(name: PhaseName, detail?: string): void {
-    const idx = PHASES.indexOf(name);
-    // A playbook may come back to a phase (forward, a command, forward again): its
-    // task has ended, so the new part is told inside the phase the run is in.
-    if (this.current && idx <= PHASES.indexOf(this.current)) {
-      this.show(`${TITLES[name]}${detail ? `: ${detail}` : ''}`);
-      return;
-    }
-    if (this.current) this.gates.get(this.current)!.end();
-    // Phases the run passed over are skipped, in order.
-    const from = this.current ? PHASES.indexOf(this.current) + 1 : 0;
-    for (const p of PHASES.slice(from, idx)) this.gates.get(p)!.skip();
-    this.current = name;
-    const g = this.gates.get(name)!;
-    g.start();
-    void g.started.then(() => {
-      if (g.task && detail) g.task.title = `${TITLES[name]}: ${detail}`;
+    if (this.closed) return void process.stderr.write(`${TITLES[name]}${detail ? `: ${detail}` : ''}\n`);
+    this.chain = this.chain.then(async () => {
+      await this.view?.finish();
+      this.view = new PhaseView(name, detail ? `${TITLES[name]}: ${detail}` : TITLES[name]);
     });
   }
 
   private show(text: string): void {
-    const g = this.current ? this.gates.get(this.current) : undefined;
-    if (g?.task) g.task.output = text;
+    void this.chain.then(() => this.view?.show(text));
   }
 
-  /** End the current phase, skip the rest, and wait for the last frame. */
+  /** Finish drawing, so a prompt or a shell can have the terminal; `resume` draws the phase again. */
+  async suspend(): Promise<void> {
+    await this.chain;
+    if (!this.view) return;
+    this.suspended = { name: this.view.name };
+    await this.view.finish();
+    this.view = undefined;
+  }
+
+  resume(): void {
+    if (!this.suspended) return;
+    const { name } = this.suspended;
+    this.suspended = undefined;
+    this.phase(name, 'continued');
+  }
+
+  /** End the current phase and wait for the last frame. */
   async close(): Promise<void> {
-    if (this.current) this.gates.get(this.current)!.end();
-    const from = this.current ? PHASES.indexOf(this.current) + 1 : 0;
-    for (const p of PHASES.slice(from)) this.gates.get(p)!.skip();
-    await this.done;
+    this.closed = true;
+    await this.chain;
+    await this.view?.finish();
+    this.view = undefined;
   }
 }

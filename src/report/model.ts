@@ -132,6 +132,8 @@ export interface Report {
   tool: { name: 'rehearse'; version: string };
   verdict: Verdict;
   exitCode: number;
+  /** --approve: a person's answer to "deploy anyway?", who gave it and when; it decided the exit code. */
+  approval?: { approved: boolean; by: string; at: string; verdict: Verdict };
   /** "plan": the static verdict (`rehearse plan`); nothing ran, so every phase is not-run. */
   mode?: 'plan';
   /** Set when verdict is "error": why the rehearsal could not run. */

@@ -8,6 +8,9 @@ export interface Renderer {
   handle(e: RunEvent): void;
   /** Wait for the last frame (the live view). */
   close?(): Promise<void>;
+  /** Hand the terminal over (a prompt, a shell) and take it back (the live view). */
+  suspend?(): Promise<void>;
+  resume?(): void;
 }
 
 /** The line an event adds inside its phase, if it adds one. */

@@ -123,6 +123,11 @@ export class LossLedger {
   }
 
   /** The account, with each touched table's snapshot row count. */
+  /** The losses so far, without the per-table account (which is only final at the end). */
+  peek(): DataFacts {
+    return { forward: [...this.forwardLosses], rollback: [...this.rollbackLosses], tables: [], leftBehind: [...this.left] };
+  }
+
   facts(rowsBefore: (oid: number) => number): DataFacts {
     for (const [oid, e] of this.rows) {
       e.rowsBefore = rowsBefore(oid);

@@ -74,6 +74,11 @@ export class DataWatch implements Observer {
     if (summary.phase === 'backward' && (summary.complete || summary.anyDone)) await this.rolledBack(summary.stoppedAt ?? -1, at);
   }
 
+  /** The losses so far, mid-run: no counts are final yet. */
+  peek(): DataFacts {
+    return this.ledger.peek();
+  }
+
   /** The account, and each touched table's counts as events. */
   async finish(): Promise<DataFacts> {
     const before = new Map(await Promise.all(this.ledger.accounted.map(async (oid) => [oid, await this.store.rows(this.snapshot.get(oid)!)] as const)));
