@@ -24,6 +24,24 @@ from rehearse_runner import protocol  # noqa: E402
 
 SHIM = os.environ.get("REHEARSE_SETTINGS_MODULE")
 MAX_OUTPUT = 20000
+# The oldest Django whose migration internals the runner is written against
+# (execute_wrapper, the recorder, the executor's plan); 4.2 is the oldest LTS.
+MIN_DJANGO = (4, 2)
+
+
+def django_unusable():
+    """Why this interpreter cannot run the project's Django, as a hello error; None when it can."""
+    try:
+        import django
+    except ImportError as exc:
+        return {"type": "DjangoMissing", "irreversible": False,
+                "message": f"{sys.executable} cannot import Django ({exc}): pass --python the interpreter "
+                           "with the project's requirements (its virtualenv's bin/python)"}
+    if tuple(django.VERSION[:2]) < MIN_DJANGO:
+        return {"type": "DjangoTooOld", "irreversible": False,
+                "message": f"Django {django.get_version()} is older than rehearse supports "
+                           f"({'.'.join(map(str, MIN_DJANGO))} or newer)"}
+    return None
 
 
 def run_manage(real_execute, argv):
@@ -137,6 +155,10 @@ def main():
     project = os.path.dirname(manage_py)
     sys.path.insert(0, project)
     os.chdir(project)
+    unusable = django_unusable()
+    if unusable:
+        protocol.send(protocol.hello(unusable))
+        return
     import django.core.management as management
 
     real_execute = management.execute_from_command_line

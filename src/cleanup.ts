@@ -1,7 +1,7 @@
 // Every resource a run creates (server process, temp dir, database, container)
 // registers its teardown here, so that a pass, a fail, an error, Ctrl-C and
 // SIGTERM all end the same way: nothing left behind.
-import { InterruptedError } from './errors.js';
+import { InterruptedError, type CannotRehearseError } from './errors.js';
 
 type Teardown = { name: string; fn: () => Promise<void> };
 
@@ -10,6 +10,7 @@ export class Cleanup {
   private closed = false;
   private draining: Promise<void> = Promise.resolve();
   private interruptedBy: NodeJS.Signals | undefined;
+  private abortedWith: CannotRehearseError | undefined;
   private readonly waiters = new Set<(s: NodeJS.Signals) => void>();
   private readonly errors: string[] = [];
 
@@ -35,9 +36,25 @@ export class Cleanup {
     return this.interruptedBy;
   }
 
-  /** Throws InterruptedError if a signal arrived: call between phases. */
+  /** Why the run was stopped from inside (a timeout), if it was. */
+  get aborted(): CannotRehearseError | undefined {
+    return this.abortedWith;
+  }
+
+  /** Throws InterruptedError if a signal arrived (or the abort's error): call between phases. */
   throwIfInterrupted(): void {
     if (this.interruptedBy) throw new InterruptedError(this.interruptedBy);
+    if (this.abortedWith) throw this.abortedWith;
+  }
+
+  /**
+   * Stop the run from inside (a timeout): tear everything down now, so that
+   * whatever it waits on (a hung migration) fails; the run reports `err`.
+   */
+  abort(err: CannotRehearseError): void {
+    if (this.abortedWith || this.interruptedBy) return;
+    this.abortedWith = err;
+    void this.drain();
   }
 
   /** Call `cb` when a signal arrives. Returns an unsubscribe function. */

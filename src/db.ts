@@ -23,10 +23,16 @@ export async function withClient<T>(conn: ConnInfo, fn: (c: pg.Client) => Promis
   }
 }
 
-/** CREATE DATABASE, optionally as a clone of another (a file copy of the template). */
+/**
+ * CREATE DATABASE, optionally as a clone of another. From PostgreSQL 15 the
+ * clone is a FILE_COPY: the files copied as they are, instead of every block of
+ * the template written through the WAL (15's default), about twice the I/O.
+ */
 export function createDatabase(admin: ConnInfo, name: string, template?: string): Promise<void> {
   return withClient(admin, async (c) => {
-    await c.query(`CREATE DATABASE ${ident(name)}${template ? ` TEMPLATE ${ident(template)}` : ''}`);
+    const v = Number((await c.query<{ v: string }>('SHOW server_version_num')).rows[0]!.v);
+    const strategy = template && v >= 150000 ? ' STRATEGY FILE_COPY' : '';
+    await c.query(`CREATE DATABASE ${ident(name)}${template ? ` TEMPLATE ${ident(template)}${strategy}` : ''}`);
   });
 }
 

@@ -11,6 +11,9 @@ export class CannotRehearseError extends Error {
   readonly exitCode = 3;
 }
 
+/** Exit 3: a migration or the whole run went past its time (--migration-timeout, --timeout); everything was torn down. */
+export class TimedOutError extends CannotRehearseError {}
+
 /** Exit 130/143: the run was interrupted by a signal and has torn down. */
 export class InterruptedError extends Error {
   readonly exitCode: number;

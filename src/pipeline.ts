@@ -8,18 +8,26 @@ import type { Change, ChangeOutcome, Checkpoint, Observer, StepSummary } from '.
 import type { Step, StepContext } from './phases/step.js';
 import type { Events } from './report/events.js';
 import { stepErrorOf } from './report/model.js';
+import { TimedOutError } from './errors.js';
 import type { RunState } from './run-state.js';
 import type { Session } from './session.js';
 
 /** Called after every change, once the observers have seen it: a person may pause the run here (interactive mode). */
 export type PauseHook = (at: { change: Change; ok: boolean; session: Session; state: RunState }) => Promise<void>;
 
+export interface PipelineOptions {
+  /** The interactive mode's pause after each change. */
+  pause?: PauseHook;
+  /** --migration-timeout: a change that runs longer is stopped, and the run with it. */
+  migrationTimeoutS?: number;
+}
+
 export class Pipeline implements StepContext {
   constructor(
     readonly session: Session,
     readonly state: RunState,
     readonly events: Events,
-    private readonly pause?: PauseHook,
+    private readonly opts: PipelineOptions = {},
   ) {}
 
   /** Run the steps in order; between steps, an interrupt stops the run. */
@@ -51,16 +59,30 @@ export class Pipeline implements StepContext {
     for (const o of this.observers) if (o.before) await this.observe(() => o.before!(change));
     this.session.changing = change.phase === 'command' ? undefined : change.phase;
     let r: ManageResult;
+    const limit = this.opts.migrationTimeoutS;
+    // A hung migration (a lock wait, a loop) cannot be cancelled from outside Python:
+    // the run is torn down, which ends the runner and fails what waits on it.
+    const timer = limit ? setTimeout(() => this.timedOut(change, limit), limit * 1000) : undefined;
     try {
       r = await this.events.timed('migrateMs', run);
     } finally {
+      clearTimeout(timer);
       this.session.changing = undefined;
     }
     const outcome: ChangeOutcome = { ok: r.ok, ms: r.ms, ...(r.error ? { error: stepErrorOf(r.error) } : {}), ...(r.trace ? { trace: r.trace } : {}) };
     const at = await this.moment();
     for (const o of this.observers) if (o.after) await this.observe(() => o.after!(change, outcome, at));
-    if (this.pause) await this.pause({ change, ok: r.ok, session: this.session, state: this.state });
+    if (this.opts.pause) await this.opts.pause({ change, ok: r.ok, session: this.session, state: this.state });
     return r;
+  }
+
+  private timedOut(change: Change, limit: number): void {
+    const name = change.app ? `${change.app}.${change.migration}` : change.migration;
+    const message = `${change.phase} ${name} hung: stopped after ${limit} s (--migration-timeout); everything was torn down`;
+    if (change.phase !== 'command') {
+      this.state.record(change.phase, change.index, { status: 'failed', ms: limit * 1000, error: { type: 'Timeout', message } });
+    }
+    this.session.cleanup.abort(new TimedOutError(message));
   }
 
   /** False when an observer found what was checked not to hold. */

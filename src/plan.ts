@@ -10,6 +10,7 @@ import path from 'node:path';
 import { inspectStatic } from './checks/index.js';
 import { lintFindings } from './checks/lock-risk.js';
 import type { Cleanup } from './cleanup.js';
+import { CannotRehearseError } from './errors.js';
 import { keyOf, type Introspection } from './django/introspection.js';
 import { DjangoRunner } from './django/runner.js';
 import { writeSettingsShim } from './django/shim.js';
@@ -50,7 +51,9 @@ export async function planRelease(opts: PlanOptions, cleanup: Cleanup, events: E
   // pg_restore cannot read an archive a newer pg_dump wrote.
   if (pgBin) assertRestorable(snapshot, { serverMajor: pgBin.major, serverVersion: pgBin.version });
   const applied = await events.timed('restoreMs', () => readRecordedHistory(snapshot, pgBin?.dir ?? ''));
-  events.note(applied ? `${applied.length} migration(s) recorded as applied` : 'no django_migrations table: nothing recorded as applied');
+  // As run refuses it (src/snapshot/not-django.ts): with no history every migration looks pending.
+  if (!applied) throw new CannotRehearseError('the snapshot has no django_migrations table: it is not of a Django database, or it was dumped without it (--exclude-table?)');
+  events.note(`${applied.length} migration(s) recorded as applied`);
   cleanup.throwIfInterrupted();
 
   events.phase('django', `reading the migration files of ${path.relative(process.cwd(), managePy) || managePy} (no database)`);
@@ -61,7 +64,7 @@ export async function planRelease(opts: PlanOptions, cleanup: Cleanup, events: E
   const versionNum = snapshot.serverVersion ? versionNumOf(snapshot.serverVersion) : undefined;
   writeFileSync(offline, JSON.stringify({ applied, ...(versionNum ? { serverVersionNum: versionNum } : {}) }));
   const runner = await DjangoRunner.start({
-    python, managePy, shimDir, cleanup, offline,
+    python, managePy, shimDir, cleanup, offline, database: NOWHERE,
     ...(opts.settings ? { settings: opts.settings } : {}),
     onLog: (text) => events.emit({ type: 'django-output', text }),
   });

@@ -6,7 +6,9 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { inspectRun } from './checks/index.js';
 import type { RunFacts } from './checks/facts.js';
+import type { CacheConfig } from './cache/for-session.js';
 import type { Cleanup } from './cleanup.js';
+import { DEFAULT_PG_TIMEOUTS, type PgTimeouts } from './django/shim.js';
 import { resolvePython } from './django/venv.js';
 import { UsageError } from './errors.js';
 import type { ObservedFacts } from './observe/index.js';
@@ -36,6 +38,14 @@ export interface RunOptions {
   probeTraffic?: boolean;
   /** The interactive mode's pause between changes. */
   pause?: PauseHook;
+  /** --migration-timeout, in seconds. */
+  migrationTimeoutS?: number;
+  /** --statement-timeout, --lock-timeout. */
+  pgTimeouts?: PgTimeouts;
+  /** --redact strict: of an error's message, only its type, sqlstate and identifiers. */
+  redact?: 'default' | 'strict';
+  /** The template cache; only a local sandbox keeps templates. */
+  cache?: CacheConfig;
 }
 
 /** The project's folder, its manage.py and the Python to run it with; a missing one is a usage error. */
@@ -59,6 +69,9 @@ export async function prepare(opts: RunOptions): Promise<SessionConfig> {
     ...(opts.settings ? { settings: opts.settings } : {}),
     provider: opts.provider, providerOptions: opts.providerOptions,
     keep: !!opts.keep, invariants: opts.playbook.invariants, probeTraffic: !!opts.probeTraffic,
+    pgTimeouts: opts.pgTimeouts ?? DEFAULT_PG_TIMEOUTS,
+    redact: opts.redact ?? 'default',
+    ...(opts.cache && opts.provider.kind === 'local' && !opts.keep ? { cache: opts.cache } : {}),
   };
 }
 
@@ -68,14 +81,17 @@ export async function rehearse(config: SessionConfig, opts: RunOptions, cleanup:
   events.emit({ type: 'snapshot', snapshot: { path: snapshot.path, format: snapshot.format, serverVersion: snapshot.serverVersion ?? null, bytes: snapshot.bytes } });
   const session = await Session.start(config, cleanup, events);
   const state = new RunState(events);
-  await new Pipeline(session, state, events, opts.pause).run(stepsOf(opts.playbook));
+  await new Pipeline(session, state, events, {
+    ...(opts.pause ? { pause: opts.pause } : {}),
+    ...(opts.migrationTimeoutS ? { migrationTimeoutS: opts.migrationTimeoutS } : {}),
+  }).run(stepsOf(opts.playbook));
   events.phase('checks');
   const observed = await events.timed('observeMs', () => session.observers.facts());
   if (!observed) throw new Error('the playbook ran no baseline step');
   events.emit({ type: 'invariants-checked', results: observed.invariants.map(({ name, when, holds, saw }) => ({ name, when, holds, saw })) });
-  for (const finding of applyPolicy(inspectRun(runFacts(config, state, observed, opts.policy)), opts.policy)) {
-    events.emit({ type: 'finding', finding });
-  }
+  const facts = runFacts(config, state, observed, opts.policy);
+  events.emit({ type: 'redaction', identifiers: [...facts.redaction.identifiers], strict: facts.redaction.strict });
+  for (const finding of applyPolicy(inspectRun(facts), opts.policy)) events.emit({ type: 'finding', finding });
   return { session, state };
 }
 
@@ -96,7 +112,7 @@ function runFacts(config: SessionConfig, state: RunState, observed: ObservedFact
       .flatMap((e) => (e ? [e.table ?? '', e.column ?? ''] : [])),
   ]);
   return {
-    projectDir: config.projectDir, intro, migrations, identifiers, ...observed,
+    projectDir: config.projectDir, intro, migrations, redaction: { identifiers, strict: config.redact === 'strict' }, ...observed,
     budgets: { maxLockMs: policy.maxLockMs ?? DEFAULT_MAX_LOCK_MS, ...(policy.maxDurationMs !== undefined ? { maxDurationMs: policy.maxDurationMs } : {}) },
     ...(state.appliedAfterBackward ? { appliedAfterBackward: state.appliedAfterBackward } : {}),
     ...(state.models ? { models: state.models } : {}),

@@ -5,16 +5,19 @@
 // up, with the run's Cleanup, the one place where a run is torn down (on a pass,
 // a fail, an error, Ctrl-C or SIGTERM alike).
 import { rmSync } from 'node:fs';
+import os from 'node:os';
 import pg from 'pg';
+import { keepTemplateAtTeardown, lookupTemplate, type CacheConfig } from './cache/for-session.js';
 import type { Cleanup } from './cleanup.js';
 import { pgConfig } from './db.js';
 import { DjangoRunner } from './django/runner.js';
-import { writeSettingsShim } from './django/shim.js';
+import { writeSettingsShim, type PgTimeouts } from './django/shim.js';
+import { formatBytes } from './format.js';
 import { Observers } from './observe/index.js';
 import type { Invariant } from './playbook/schema.js';
 import type { Events, MigratePhase } from './report/events.js';
 import type { Sandbox, SandboxProvider } from './sandbox/provider.js';
-import { makeTempDir } from './sandbox/tmp.js';
+import { diskUsage, leftoverDirs, makeTempDir } from './sandbox/tmp.js';
 import type { SnapshotInfo } from './snapshot/detect.js';
 import { assertRestorable } from './snapshot/restore.js';
 
@@ -32,11 +35,19 @@ export interface SessionConfig {
   invariants: readonly Invariant[];
   /** --probe-traffic: probe reads and writes on the migrated tables while each migration runs. */
   probeTraffic?: boolean;
+  /** Django's sessions in the sandbox: statement_timeout and lock_timeout, in seconds (--statement-timeout, --lock-timeout). */
+  pgTimeouts: PgTimeouts;
+  /** --redact: how much of an error's message reaches the report. */
+  redact: 'default' | 'strict';
+  /** The template cache (--cache-dir; off with --no-cache, and in CI unless --cache-dir is given). */
+  cache?: CacheConfig;
 }
 
 export class Session {
   private client: pg.Client | undefined;
   private watchers: Observers | undefined;
+  /** The template database holds the whole snapshot (restored, or from the cache). */
+  templateReady = false;
   /** The migrating phase whose change is running (operation events carry it). */
   changing: MigratePhase | undefined;
 
@@ -51,20 +62,33 @@ export class Session {
   /** Bring up the sandbox, and start loading Django: it loads while the snapshot restores. */
   static async start(config: SessionConfig, cleanup: Cleanup, events: Events): Promise<Session> {
     events.phase('sandbox', 'starting a throwaway PostgreSQL');
+    // A killed run (SIGKILL, a lost machine) could not clean up after itself: say so, and how much it holds.
+    const left = leftoverDirs();
+    if (left.length) {
+      const bytes = left.reduce((n, l) => n + diskUsage(l.dir), 0);
+      events.note(`${left.length} leftover temp dir(s) of killed runs hold ${formatBytes(bytes)} in ${os.tmpdir()}: rehearse doctor --clean removes them`);
+    }
+    const cached = config.cache ? await lookupTemplate(config.cache, config.snapshot, events) : undefined;
+    const t0 = Date.now();
     const sandbox = await events.timed('sandboxMs', () => config.provider.start(config.providerOptions,
-      { cleanup, snapshotMajor: config.snapshot.serverMajor, keep: config.keep }));
+      { cleanup, snapshotMajor: config.snapshot.serverMajor, keep: config.keep, ...(cached?.seed ? { seed: cached.seed } : {}) }));
+    if (sandbox.seeded) events.note(`cached template copied and started in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     events.emit({ type: 'sandbox', kind: sandbox.kind, serverVersion: sandbox.serverVersion });
     assertRestorable(config.snapshot, sandbox);
     events.note(`PostgreSQL ${sandbox.serverVersion} (${sandbox.kind})`);
     cleanup.throwIfInterrupted();
+    let session: Session | undefined;
+    // Registered before everything that uses the server, so it runs after they let go of it.
+    if (cached) keepTemplateAtTeardown(cached, config.snapshot, sandbox, cleanup, () => session?.templateReady ?? false, events);
     const shimDir = makeTempDir('django-');
     cleanup.add('settings shim', async () => rmSync(shimDir, { recursive: true, force: true }));
-    writeSettingsShim(shimDir, sandbox.conn(sandbox.databases.work));
-    let session: Session | undefined;
+    const database = sandbox.conn(sandbox.databases.work);
+    writeSettingsShim(shimDir, database, config.pgTimeouts);
     const starting = DjangoRunner.start({
       python: config.python,
       managePy: config.managePy,
       shimDir,
+      database,
       ...(config.settings ? { settings: config.settings } : {}),
       cleanup,
       onLog: (text) => events.emit({ type: 'django-output', text }),

@@ -75,9 +75,14 @@ def applied_rows():
 
 def _base(applied, loader):
     from django.apps import apps
+    from django.conf import settings
+    from django.db import connection
+    from django.db.migrations.recorder import MigrationRecorder
 
     return {
         "djangoVersion": __import__("django").get_version(),
+        "aliases": sorted(settings.DATABASES),
+        "historyTable": MigrationRecorder(connection).has_table(),
         "apps": apps_info(apps),
         "nodes": [],
         "disk": sorted([list(k) for k in loader.disk_migrations.keys()]),
@@ -158,7 +163,7 @@ def introspect():
 
 
 def _router():
-    """The project's own DATABASE_ROUTERS (the settings shim drops them), to tell which models live on the default database."""
+    """The project's own DATABASE_ROUTERS, to tell which models live on the default database."""
     import importlib
 
     from django.db.utils import ConnectionRouter

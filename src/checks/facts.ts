@@ -8,6 +8,7 @@ import type { Introspection, MigrationKey } from '../django/introspection.js';
 import type { ModelTable } from '../django/protocol.js';
 import type { ObservedFacts } from '../observe/index.js';
 import type { FindingCode, FindingWithPatch, MigrationRecord } from '../report/model.js';
+import type { Redaction } from '../report/redact.js';
 
 /** Known without running anything: the files, the graph, the snapshot's django_migrations. */
 export interface StaticFacts {
@@ -27,8 +28,8 @@ export interface RunFacts extends StaticFacts, ObservedFacts {
   commands?: readonly string[];
   /** A playbook's steps that are not plan entries, and how they went. */
   playbookSteps?: ReadonlyArray<{ step: string; ok: boolean; error?: { type: string; message: string; sqlstate?: string } }>;
-  /** Identifiers that may appear in messages (see report/redact.ts). */
-  identifiers: ReadonlySet<string>;
+  /** What may appear of an error's message (see report/redact.ts). */
+  redaction: Redaction;
   budgets: Budgets;
 }
 

@@ -10,12 +10,12 @@ export const invariantFailed = defineCheck({
   codes: ['INVARIANT_FAILED'],
   needs: 'run',
   phase: 'forward',
-  inspect({ invariants, identifiers }) {
+  inspect({ invariants, redaction }) {
     const out: Draft<'INVARIANT_FAILED'>[] = [];
     const brokenBefore = new Set(invariants.filter((r) => r.when === 'snapshot' && !r.holds).map((r) => r.name));
     for (const r of invariants) {
       if (r.holds) continue;
-      const why = r.error ? `its query failed: ${redactError(r.error, identifiers)}` : `it ${r.saw}`;
+      const why = r.error ? `its query failed: ${redactError(r.error, redaction)}` : `it ${r.saw}`;
       if (r.when === 'snapshot') {
         out.push({
           code: 'INVARIANT_FAILED', severity: 'warning',

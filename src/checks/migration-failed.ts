@@ -24,8 +24,8 @@ export const migrationFailed = defineCheck({
   codes: ['MIGRATION_FAILED'],
   needs: 'run',
   phase: 'forward',
-  inspect({ migrations, identifiers, data }) {
-    return stepFailures(migrations, 'forward', 'MIGRATION_FAILED', identifiers, (name, why, err, index) => ({
+  inspect({ migrations, redaction, data }) {
+    return stepFailures(migrations, 'forward', 'MIGRATION_FAILED', redaction, (name, why, err, index) => ({
       message: `${name} failed on the snapshot: ${why}${collided(err)}; ${leftText(data.leftBehind.find((l) => l.step === index))}`,
       hint: hintFor(err, data.leftBehind.find((l) => l.step === index)),
       details: {

@@ -11,8 +11,8 @@ export const reforwardFailed = defineCheck({
   codes: ['REFORWARD_FAILED'],
   needs: 'run',
   phase: 'reforward',
-  inspect({ migrations, schema, identifiers }) {
-    const out: Draft<'REFORWARD_FAILED'>[] = stepFailures(migrations, 'reforward', 'REFORWARD_FAILED', identifiers, (name, why, err) => ({
+  inspect({ migrations, schema, redaction }) {
+    const out: Draft<'REFORWARD_FAILED'>[] = stepFailures(migrations, 'reforward', 'REFORWARD_FAILED', redaction, (name, why, err) => ({
       message: `applying ${name} again after the rollback failed: ${why}`,
       hint: 'its reverse leaves something behind that the forward trips over (a table, column, index or row)',
       details: { errorType: err.type },

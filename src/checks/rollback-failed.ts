@@ -9,8 +9,8 @@ export const rollbackFailed = defineCheck({
   codes: ['ROLLBACK_FAILED'],
   needs: 'run',
   phase: 'backward',
-  inspect({ migrations, intro, appliedAfterBackward, identifiers }) {
-    const out: Draft<'ROLLBACK_FAILED'>[] = stepFailures(migrations, 'backward', 'ROLLBACK_FAILED', identifiers, (name, why, err) => ({
+  inspect({ migrations, intro, appliedAfterBackward, redaction }) {
+    const out: Draft<'ROLLBACK_FAILED'>[] = stepFailures(migrations, 'backward', 'ROLLBACK_FAILED', redaction, (name, why, err) => ({
       message: `reversing ${name} failed: ${why}`,
       hint: 'fix the reverse of this migration (its reverse_code / reverse_sql, or the state the forward run left behind)',
       details: { errorType: err.type },

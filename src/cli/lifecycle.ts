@@ -3,7 +3,8 @@
 // work's events, the report files and the summary, --keep, teardown, and the
 // exit code. The work itself is handed in.
 import { Cleanup } from '../cleanup.js';
-import { InterruptedError, UsageError, exitCodeOf, oneLine } from '../errors.js';
+import { diskFull } from '../disk-full.js';
+import { InterruptedError, TimedOutError, UsageError, exitCodeOf, oneLine } from '../errors.js';
 import { ReportBuilder } from '../report/builder.js';
 import { Events } from '../report/events.js';
 import { githubOutputs } from '../report/github.js';
@@ -14,11 +15,14 @@ import type { Finding, Report } from '../report/model.js';
 import type { RunState } from '../run-state.js';
 import { PlainProgress, silentProgress, type Renderer } from '../report/progress.js';
 import { renderSummary } from '../report/summary.js';
+import { prepareReportDir } from '../report/dir.js';
 import { attachDiffs, writeReportDir } from '../report/write.js';
 import type { Session } from '../session.js';
 
 export interface OutputFlags {
   reportDir?: string;
+  /** --timeout SECONDS: the whole run. */
+  timeout?: string;
   format: string;
   quiet?: boolean;
   verbose?: boolean;
@@ -59,9 +63,21 @@ export async function runLifecycle(flags: OutputFlags, work: Work, review?: Revi
   const json = flags.format === 'json';
   const renderer = pickRenderer(flags, json);
   events.on((e) => renderer.handle(e));
+  const place = whereNow(events);
+  let kind: string | undefined;
+  events.on((e) => {
+    if (e.type === 'sandbox') kind = e.kind;
+  });
+  const sandboxKind = () => kind;
+  let deadline: NodeJS.Timeout | undefined;
   let session: Session | undefined;
   let state: RunState | undefined;
   try {
+    if (flags.reportDir) prepareReportDir(flags.reportDir);
+    const limit = seconds('--timeout', flags.timeout);
+    if (limit) {
+      deadline = setTimeout(() => cleanup.abort(new TimedOutError(`the rehearsal went past --timeout ${limit} s${place()}; everything was torn down`)), limit * 1000);
+    }
     const done = await work(cleanup, events, {
       suspend: async () => renderer.suspend?.(),
       resume: () => renderer.resume?.(),
@@ -79,13 +95,21 @@ export async function runLifecycle(flags: OutputFlags, work: Work, review?: Revi
       process.stderr.write(`rehearse: ${interrupted ? `${oneLine(e)}; everything was torn down` : oneLine(e)}\n`);
       return exitCodeOf(e);
     }
-    builder.fail(oneLine(err), exitCodeOf(err));
+    // A timeout tore everything down: whatever was waiting failed; the timeout is the reason.
+    const first = cleanup.aborted ?? err;
+    const cause = diskFull(oneLine(first), sandboxKind()) ?? first;
+    builder.fail(oneLine(cause), exitCodeOf(cause));
     if (process.env.REHEARSE_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
   }
+  clearTimeout(deadline);
   const report = builder.report;
   report.durationMs = Date.now() - started;
   const markdown = renderMarkdown(report);
-  if (flags.reportDir) writeReportDir(report, flags.reportDir, markdown);
+  if (flags.reportDir) {
+    events.phase('reports', flags.reportDir);
+    await holdForFaultTests(cleanup);
+    writeReports(report, flags.reportDir, markdown);
+  }
   // With --keep the summary comes first and the sandbox stays up until Ctrl-C;
   // otherwise everything is torn down before the summary, which ends the output.
   const keep = flags.keep && session && report.verdict !== 'error' ? session : undefined;
@@ -114,7 +138,7 @@ export async function runLifecycle(flags: OutputFlags, work: Work, review?: Revi
       process.stderr.write(`rehearse: ${oneLine(new InterruptedError(cleanup.interrupted))}; everything was torn down\n`);
       return new InterruptedError(cleanup.interrupted).exitCode;
     }
-    if (flags.reportDir) writeReportDir(report, flags.reportDir, renderMarkdown(report));
+    if (flags.reportDir) writeReports(report, flags.reportDir, renderMarkdown(report));
   }
   if (json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   if (keep) await keep.holdOpen();
@@ -149,4 +173,52 @@ export async function teardown(cleanup: Cleanup, events: Events): Promise<void> 
 function reviewWith(review: Review, report: Report, builder: ReportBuilder, ctx: Omit<ReviewContext, 'patchOf'>): Promise<void> {
   const same = (a: Finding, b: Finding) => a.code === b.code && a.message === b.message && a.app === b.app && a.migration === b.migration;
   return review(report, { ...ctx, patchOf: (f) => builder.findings.find((x) => same(x, f))?.patch?.text });
+}
+
+/** The report files; a disk that fails now (full, gone) is one line and exit 3, and teardown still runs. */
+function writeReports(report: Report, dir: string, markdown: string): void {
+  try {
+    writeReportDir(report, dir, markdown);
+  } catch (err) {
+    process.stderr.write(`rehearse: cannot write the reports to ${dir}: ${oneLine(err)}\n`);
+    report.exitCode = 3;
+  }
+}
+
+/**
+ * Writing the reports takes milliseconds, too quick for a test to interrupt it
+ * there on purpose; REHEARSE_TEST_HOLD_REPORTS_MS holds the run at that point
+ * (test/integration/signals.test.ts) until the time is up or a signal comes.
+ */
+function holdForFaultTests(cleanup: Cleanup): Promise<void> {
+  const ms = Number(process.env.REHEARSE_TEST_HOLD_REPORTS_MS ?? 0);
+  if (!ms) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    const off = cleanup.onInterrupt(done);
+    function done() {
+      clearTimeout(timer);
+      off();
+      resolve();
+    }
+  });
+}
+
+/** A whole number of seconds from a flag; anything else is a usage error. */
+export function seconds(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} ${value}: expected a whole number of seconds`);
+  return n;
+}
+
+/** Where the run is now, for a timeout's message: the phase, and the migration operation running. */
+function whereNow(events: Events): () => string {
+  let phase: string | undefined;
+  let op: { app: string; migration: string; describe: string } | undefined;
+  events.on((e) => {
+    if (e.type === 'phase') [phase, op] = [e.phase, undefined];
+    if (e.type === 'operation') op = e.state === 'started' ? e : undefined;
+  });
+  return () => (phase ? ` (in ${phase}${op ? `, at ${op.app}.${op.migration}: ${op.describe}` : ''})` : '');
 }

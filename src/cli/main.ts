@@ -1,6 +1,8 @@
 // The command line: parsing only. Every command's work lives in its own module;
 // the sandbox flags come from the providers (../sandbox/registry.ts).
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
+import { cacheCommand, type CacheFlags } from './cache.js';
+import { exitCodeOf, oneLine } from '../errors.js';
 import { VERSION } from '../version.js';
 import { PROVIDERS } from '../sandbox/registry.js';
 import { runCommand, type RunFlags } from './run.js';
@@ -51,10 +53,21 @@ function rehearsalOptions(cmd: Command): Command {
       .choices(PROVIDERS.map((p) => p.kind)).default(PROVIDERS.find((p) => p.isDefault)?.kind ?? PROVIDERS[0]!.kind));
   for (const o of providerOptions()) cmd.addOption(o);
   return cmd
+    .option('--timeout <s>', 'stop the whole run after this many seconds (exit 3, everything torn down)')
+    .option('--migration-timeout <s>', 'stop the run when one migration runs longer than this (exit 3; the report names it)')
+    .option('--statement-timeout <s>', "statement_timeout of Django's sessions in the sandbox (default 3600; 0 for none)")
+    .option('--lock-timeout <s>', "lock_timeout of Django's sessions in the sandbox (default 60; 0 for none)")
+    .addOption(new Option('--redact <mode>', "what of an error's message reaches reports: default (values in quotes dropped; a Python message's own words kept) or strict (only the exception type, sqlstate and schema names)")
+      .choices(['default', 'strict']).default('default'))
+    .option('--no-cache', 'neither use nor keep a cached template of the snapshot (the cache is off in CI unless --cache-dir is given)')
+    .option('--cache-dir <dir>', 'where restored templates are kept between runs (default ~/.cache/rehearse)')
+    .option('--cache-max-gb <n>', 'evict the least recently used templates beyond this size (default 20)')
+    .addOption(new Option('--cache-digest <mode>', "how a snapshot is known again: sampled (size, mtime and sampled bytes) or full (every byte's hash)")
+      .choices(['sampled', 'full']).default('sampled'))
     .option('--keep', 'keep the sandbox up after the run (until Ctrl-C) to poke at it')
     .option('--approve', 'on a terminal, when the gate fails or warns, ask "deploy anyway?" and record the answer (never asks without one)')
     .addOption(new Option('--format <format>', 'stdout: a readable summary, or report.json').choices(['text', 'json']).default('text'))
-    .option('-q, --quiet', 'print only the verdict and the findings')
+    .addOption(quietOption())
     .option('-v, --verbose', "also print Django's own output");
 }
 
@@ -89,11 +102,12 @@ function addPlan(program: Command, onExit: (code: number) => void): void {
     .option('--settings <module>', 'Django settings module (default: whatever manage.py sets)')
     .option('--pg-bin <dir>', 'where pg_restore is (for -Fc, -Fd and -Ft dumps; default: found as run finds it)')
     .option('--report-dir <dir>', 'write report.json, report.md and junit.xml there')
+    .option('--timeout <s>', 'stop after this many seconds (exit 3)')
     .option('--allow-irreversible <app.migration>', 'that migration may be irreversible (repeatable)', collect, [])
     .option('--allow-loss <[schema.]table[.column]>', 'accepted as by run (plan measures no loss; kept for one command line)', collect, [])
     .option('--allow-overwrite <[schema.]table.column>', 'accepted as by run', collect, [])
     .addOption(new Option('--format <format>', 'stdout: a readable summary, or report.json').choices(['text', 'json']).default('text'))
-    .option('-q, --quiet', 'print only the verdict and the findings')
+    .addOption(quietOption())
     .option('-v, --verbose', "also print Django's own output")
     .addHelpText('after', `
 Examples:
@@ -138,6 +152,17 @@ Exit codes: 0 ready (or cleaned), 1 something required is missing, 2 usage error
     .action(async (flags: DoctorFlags) => onExit(await doctorCommand(flags)));
 }
 
+function addCache(program: Command, onExit: (code: number) => void): void {
+  program
+    .command('cache')
+    .description('the restored templates kept between runs: ls, rm KEY..., prune [--max-gb N] (0 empties it)')
+    .addArgument(new Argument('<action>', 'ls, rm or prune').choices(['ls', 'rm', 'prune']))
+    .argument('[keys...]', 'with rm: the entries to remove')
+    .option('--cache-dir <dir>', 'the cache (default ~/.cache/rehearse)')
+    .option('--max-gb <n>', 'with prune: evict the least recently used beyond this size (default 20)')
+    .action((action: 'ls' | 'rm' | 'prune', keys: string[], flags: CacheFlags) => onExit(cacheCommand(action, keys, flags)));
+}
+
 export function buildProgram(onExit: (code: number) => void): Command {
   const program = new Command('rehearse')
     .description('Rehearse a Django deploy on a production snapshot: migrate forward, back and forward again, and stop the pipeline on data loss or a broken way back.')
@@ -149,6 +174,7 @@ export function buildProgram(onExit: (code: number) => void): Command {
   addPlan(program, onExit);
   addInteractive(program, onExit);
   addDoctor(program, onExit);
+  addCache(program, onExit);
   return program;
 }
 
@@ -159,6 +185,14 @@ export async function main(argv: string[]): Promise<void> {
     if (e.code !== 'EPIPE') throw e;
   });
   const program = buildProgram((c) => (code = c));
+  // libpq's variables (PGOPTIONS, PGHOST, PGSSLMODE ...) are production's settings, not the sandbox's:
+  // node-postgres would apply them to rehearse's own connections. Children get a scrubbed environment too (../env.ts).
+  for (const k of Object.keys(process.env)) if (/^PG[A-Z]/.test(k)) delete process.env[k];
+  // --debug anywhere: stack traces for errors (REHEARSE_DEBUG does the same).
+  if (argv.includes('--debug')) {
+    process.env.REHEARSE_DEBUG = '1';
+    argv = argv.filter((a) => a !== '--debug');
+  }
   // No command at a terminal (nothing, or only options): a person, not a pipeline. The interactive mode.
   const noCommand = argv.length === 0 || (argv[0]!.startsWith('-') && !['-h', '--help', '-V', '--version'].includes(argv[0]!));
   const args = noCommand && process.stdin.isTTY && process.stderr.isTTY ? ['interactive', ...argv] : argv;
@@ -168,11 +202,17 @@ export async function main(argv: string[]): Promise<void> {
     if (err instanceof CommanderError) {
       code = err.exitCode === 0 ? 0 : 2;
     } else {
-      process.stderr.write(`rehearse: ${err instanceof Error ? err.message : String(err)}\n`);
-      code = 3;
+      // Commands outside the run lifecycle (cache) throw their own usage errors.
+      process.stderr.write(`rehearse: ${oneLine(err)}\n`);
+      code = exitCodeOf(err);
     }
   }
   process.exitCode = code;
   // Everything is torn down by now; do not let a stray handle keep a pipeline waiting.
   setTimeout(() => process.exit(code), 3000).unref();
+}
+
+/** --quiet and --verbose say opposite things: both at once is a usage error. */
+function quietOption(): Option {
+  return new Option('-q, --quiet', 'print only the verdict and the findings').conflicts('verbose');
 }

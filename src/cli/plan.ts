@@ -8,6 +8,7 @@ import { runLifecycle } from './lifecycle.js';
 import { policyOf, type PolicyFlags } from './run.js';
 
 export interface PlanFlags extends PolicyFlags {
+  timeout?: string;
   project: string;
   snapshot?: string;
   python?: string;

@@ -26,6 +26,10 @@ const Operation = z.object({ kind: z.string(), describe: z.string(), reversible:
 
 export const IntrospectionSchema = z.object({
   djangoVersion: z.string(),
+  /** The project's DATABASES aliases (each pointed at the sandbox; only 'default' is rehearsed). */
+  aliases: z.array(z.string()),
+  /** Whether the database has a django_migrations table at all. */
+  historyTable: z.boolean(),
   apps: z.array(z.object({ label: z.string(), migrationsPath: z.string().nullable(), stray: z.array(z.string()) })),
   nodes: z.array(z.object({
     app: z.string(),

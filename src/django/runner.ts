@@ -7,9 +7,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
+import { scrubbedEnv } from '../env.js';
 import { z } from 'zod';
 import { CannotRehearseError } from '../errors.js';
 import type { Cleanup } from '../cleanup.js';
+import type { ConnInfo } from '../sandbox/provider.js';
 import { SHIM_MODULE } from './shim.js';
 import type { Introspection, MigrationKey } from './introspection.js';
 import {
@@ -34,18 +36,30 @@ export interface RunnerOptions {
   onOperation?: (e: OperationEvent) => void;
   /** `plan`: no database; this JSON file holds the recorded history (see python/rehearse_runner/offline.py). */
   offline?: string;
+  /** The database Django is given: DATABASE_URL and the like in its environment point there too. */
+  database: ConnInfo;
 }
 
-function spawnRunner(python: string, managePy: string, env: Record<string, string>) {
+/** Error types python/runner.py sends in its hello when the interpreter cannot serve at all. */
+const RUNNER_REFUSALS = new Set(['DjangoMissing', 'DjangoTooOld']);
+
+function spawnRunner(python: string, managePy: string, env: Record<string, string>, database: ConnInfo) {
   return execa(python, [RUNNER_PY, managePy], {
     cwd: path.dirname(managePy),
-    env,
+    // Nothing that could point a client at another database reaches the project's code.
+    env: scrubbedEnv(env, database),
+    extendEnv: false,
     stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
     reject: false,
     buffer: false,
   });
 }
 type RunnerProcess = ReturnType<typeof spawnRunner>;
+
+async function isPython3(python: string): Promise<boolean> {
+  const r = await execa(python, ['-c', 'import sys; sys.exit(0 if sys.version_info >= (3, 8) else 1)'], { reject: false, timeout: 10_000 });
+  return r.exitCode === 0;
+}
 
 export class DjangoRunner {
   private readonly waiting: Array<{ resolve: (v: Reply) => void; reject: (e: Error) => void }> = [];
@@ -67,13 +81,19 @@ export class DjangoRunner {
     };
     if (opts.settings) env.REHEARSE_ORIGINAL_SETTINGS = opts.settings;
     if (opts.offline) env.REHEARSE_OFFLINE = opts.offline;
-    const runner = new DjangoRunner(spawnRunner(opts.python, opts.managePy, env), opts);
+    const runner = new DjangoRunner(spawnRunner(opts.python, opts.managePy, env, opts.database), opts);
     // On an interrupt there is no point waiting for a migration to finish.
-    opts.cleanup.add('django runner', () => runner.stop(opts.cleanup.interrupted ? 0 : 5000));
+    opts.cleanup.add('django runner', () => runner.stop(opts.cleanup.interrupted || opts.cleanup.aborted ? 0 : 5000));
     runner.listen();
-    const hello = await runner.next();
+    const hello = await runner.next().catch(async (err: unknown) => {
+      // It stopped before saying hello: a wrong --python is the likely cause, and worth a precise line.
+      if (!(await isPython3(opts.python))) throw new CannotRehearseError(`--python ${opts.python} is not a Python 3 interpreter`);
+      throw err;
+    });
     if (hello.type !== 'hello' || !hello.ready) {
       const e = 'error' in hello ? hello.error : undefined;
+      // The runner's own refusals (no Django, too old) are whole sentences already.
+      if (e && RUNNER_REFUSALS.has(e.type)) throw new CannotRehearseError(e.message);
       throw new CannotRehearseError(`the Django project could not be loaded: ${e?.type ?? 'error'}: ${e?.message ?? ''}`.trim());
     }
     return runner;

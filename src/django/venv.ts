@@ -1,5 +1,5 @@
 // Which Python runs the project: --python, else the project's own .venv/venv, else python3.
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 
@@ -10,7 +10,15 @@ export function projectVenvPython(projectDir: string): string | undefined {
 
 export function resolvePython(given: string | undefined, projectDir: string): string {
   if (given) {
-    if (given.includes('/') && !existsSync(given)) throw new UsageError(`--python ${given}: no such file`);
+    if (given.includes('/')) {
+      if (!existsSync(given)) throw new UsageError(`--python ${given}: no such file`);
+      if (statSync(given).isDirectory()) throw new UsageError(`--python ${given}: a directory, not an interpreter (a virtualenv's is bin/python)`);
+      try {
+        accessSync(given, constants.X_OK);
+      } catch {
+        throw new UsageError(`--python ${given}: not executable`);
+      }
+    }
     return given.includes('/') ? path.resolve(given) : given;
   }
   return projectVenvPython(projectDir) ?? 'python3';

@@ -10,7 +10,8 @@ import type { Policy } from '../policy.js';
 import { findingsSoFar } from '../rehearsal.js';
 import type { Asker } from './prompts.js';
 import { findingLine } from './review.js';
-import { databaseUrl, openPsql } from './shell.js';
+import { urlOf } from '../env.js';
+import { openPsql } from './shell.js';
 
 export function pauseHook(mode: 'each' | 'failure', ask: Asker, terminal: Terminal, cleanup: Cleanup, policy: Policy): PauseHook {
   return async ({ change, ok, session, state }) => {
@@ -34,7 +35,7 @@ export function pauseHook(mode: 'each' | 'failure', ask: Asker, terminal: Termin
         process.stderr.write(found.length ? `${found.map(findingLine).join('\n')}\n` : 'nothing found so far\n');
       } else {
         const conn = session.sandbox.conn(session.databases.work);
-        process.stderr.write(`psql on ${databaseUrl(conn)}\n`);
+        process.stderr.write(`psql on ${urlOf(conn)}\n`);
         if (!(await openPsql(conn, cleanup))) process.stderr.write('no psql on this machine: connect with the URL above\n');
         cleanup.throwIfInterrupted();
       }

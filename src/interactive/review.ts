@@ -8,7 +8,7 @@ import type { Playbook } from '../playbook/schema.js';
 import type { Finding, Report } from '../report/model.js';
 import { savePlaybook } from './choices.js';
 import type { Asker } from './prompts.js';
-import { databaseUrl } from './shell.js';
+import { urlOf } from '../env.js';
 
 /** One line per finding: severity, code, where, what. */
 export function findingLine(f: Finding): string {
@@ -59,7 +59,7 @@ async function keepOpen(ask: Asker, ctx: ReviewContext): Promise<void> {
   const { session } = ctx;
   if (!session) return;
   const work = session.sandbox.conn(session.databases.work);
-  process.stderr.write(`the sandbox is up:\n  ${session.sandbox.describe(session.databases.work)}\n  DATABASE_URL=${databaseUrl(work)}\n` +
+  process.stderr.write(`the sandbox is up:\n  ${session.sandbox.describe(session.databases.work)}\n  DATABASE_URL=${urlOf(work)}\n` +
     `  (the untouched snapshot is ${session.databases.template})\n`);
   await ask.input('Press Enter to tear it down');
 }

@@ -5,15 +5,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import { scrubbedEnv } from '../env.js';
 import type { Cleanup } from '../cleanup.js';
 import { libpqEnv, type ConnInfo } from '../sandbox/provider.js';
 import { findPgRestore } from '../sandbox/local/pgbin.js';
-
-/** postgresql://user@host:port/db, as DATABASE_URL (the sandbox has no password unless the server gave one). */
-export function databaseUrl(c: ConnInfo): string {
-  const auth = c.password ? `${encodeURIComponent(c.user)}:${encodeURIComponent(c.password)}` : encodeURIComponent(c.user);
-  return `postgresql://${auth}@${c.host}:${c.port}/${c.database}${c.sslmode ? `?sslmode=${c.sslmode}` : ''}`;
-}
 
 async function findPsql(): Promise<string | undefined> {
   try {
@@ -30,7 +25,7 @@ async function findPsql(): Promise<string | undefined> {
 export async function openPsql(conn: ConnInfo, cleanup: Cleanup): Promise<boolean> {
   const psql = await findPsql();
   if (!psql) return false;
-  const child = execa(psql, [], { stdio: 'inherit', env: { ...libpqEnv(conn), PSQL_HISTORY: '/dev/null' }, reject: false });
+  const child = execa(psql, [], { stdio: 'inherit', env: scrubbedEnv({ ...libpqEnv(conn), PSQL_HISTORY: '/dev/null' }), extendEnv: false, reject: false });
   const forget = cleanup.add('psql shell', async () => {
     child.kill('SIGTERM');
     await child;

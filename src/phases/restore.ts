@@ -11,16 +11,23 @@ export const restore: Step = {
   async run({ session, events }) {
     const { snapshot } = session.config;
     const { template, work } = session.databases;
-    events.phase('restore', `${snapshot.format} snapshot, ${formatBytes(snapshot.bytes)}` +
-      (snapshot.serverVersion ? `, dumped from PostgreSQL ${snapshot.serverVersion}` : ''));
-    const restored = events.timed('restoreMs', () =>
-      restoreSnapshot(snapshot, session.sandbox, template, (text) => events.emit({ type: 'tick', text: `restore: ${text}` })));
-    restored.catch(() => {});
-    await Promise.all([session.runner(), restored]);
-    session.cleanup.throwIfInterrupted();
-    // Production has planner statistics, and a restore brings none: without them the
-    // migrations' own queries plan differently, and table sizes are unknown.
-    await events.timed('restoreMs', () => withClient(session.sandbox.conn(template), (c) => c.query('ANALYZE')));
+    if (session.sandbox.seeded) {
+      // The template came from the cache, restored and ANALYZEd by an earlier run.
+      events.phase('restore', 'skipped: the cached template of this snapshot');
+      await session.runner();
+    } else {
+      events.phase('restore', `${snapshot.format} snapshot, ${formatBytes(snapshot.bytes)}` +
+        (snapshot.serverVersion ? `, dumped from PostgreSQL ${snapshot.serverVersion}` : ''));
+      const restored = events.timed('restoreMs', () =>
+        restoreSnapshot(snapshot, session.sandbox, template, (text) => events.emit({ type: 'tick', text: `restore: ${text}` })));
+      restored.catch(() => {});
+      await Promise.all([session.runner(), restored]);
+      session.cleanup.throwIfInterrupted();
+      // Production has planner statistics, and a restore brings none: without them the
+      // migrations' own queries plan differently, and table sizes are unknown.
+      await events.timed('restoreMs', () => withClient(session.sandbox.conn(template), (c) => c.query('ANALYZE')));
+    }
+    session.templateReady = true;
     await events.timed('cloneMs', () => session.sandbox.createDatabase(work, template));
     events.note(`restored into ${template}, cloned to ${work}`);
     await session.openObservers();

@@ -5,6 +5,7 @@ import type { Events, MigratePhase, RunEvent, StepStatus } from './events.js';
 import type { StepLocks } from '../observe/locks/watch.js';
 import type { FindingWithPatch, MigrationRecord, Report, StepTraffic } from './model.js';
 import { notRun, verdictOf } from './model.js';
+import { redactError, type Redaction } from './redact.js';
 
 export class ReportBuilder {
   readonly report: Report = {
@@ -21,6 +22,8 @@ export class ReportBuilder {
   };
   /** Findings as drafted (with their patches), until the run concludes. */
   private readonly drafted: FindingWithPatch[] = [];
+  /** What may appear of the steps' error messages; until the checks say, no identifier is known. */
+  private redaction: Redaction = { identifiers: new Set(), strict: false };
 
   constructor(events: Events) {
     events.on((e) => this.take(e));
@@ -57,6 +60,9 @@ export class ReportBuilder {
       case 'step-ran':
         (r.steps ??= []).push({ step: e.step, ok: e.ok, ms: Math.round(e.ms), ...(e.detail ? { detail: e.detail } : {}), ...(e.error ? { error: e.error } : {}) });
         return;
+      case 'redaction':
+        this.redaction = { identifiers: new Set(e.identifiers), strict: e.strict };
+        return;
       case 'static':
         r.mode = 'plan';
         return;
@@ -85,6 +91,7 @@ export class ReportBuilder {
   /** The rehearsal ran: its findings (patches now written as files) decide the verdict. */
   conclude(findings: Report['findings'], failOnWarnings = false): void {
     this.report.findings = findings;
+    this.redactSteps();
     // What a real rollback of this release would take: the backward run, on production's data.
     const back = this.report.migrations.filter((m) => m.backward.status === 'reverted');
     if (back.length) this.report.rollbackMs = Math.round(back.reduce((ms, m) => ms + (m.backward.ms ?? 0), 0));
@@ -94,6 +101,15 @@ export class ReportBuilder {
   /** The rehearsal could not run (exit 3, or whatever the error carries). */
   fail(error: string, exitCode: number): void {
     Object.assign(this.report, { verdict: 'error', exitCode, error });
+    this.redactSteps();
+  }
+
+  /** The steps' own error messages, as the findings carry them: values never reach report.json. */
+  private redactSteps(): void {
+    const records = this.report.migrations.flatMap((m) => [m.forward, m.backward, m.reforward]);
+    for (const s of [...records, ...(this.report.steps ?? [])]) {
+      if (s.error) s.error = { ...s.error, message: redactError(s.error, this.redaction) };
+    }
   }
 }
 

@@ -7,7 +7,7 @@ import type { StepLocks } from '../observe/locks/watch.js';
 import type { BackwardStatus, FindingWithPatch, ForwardStatus, Report, StepError, TableCounts } from './model.js';
 
 /** The phases a person sees, in the order a full run passes through them. */
-export const PHASES = ['sandbox', 'restore', 'django', 'baseline', 'forward', 'backward', 'reforward', 'checks', 'keep', 'teardown'] as const;
+export const PHASES = ['sandbox', 'restore', 'django', 'baseline', 'forward', 'backward', 'reforward', 'checks', 'reports', 'keep', 'teardown'] as const;
 export type PhaseName = (typeof PHASES)[number];
 
 /** The phases that run migrations, one step per migration. */
@@ -31,6 +31,8 @@ export type RunEvent =
   | { type: 'django'; version: string; settings?: string }
   /** The pending migrations, in the order `migrate` applies them. */
   | { type: 'plan'; plan: Array<{ app: string; migration: string }> }
+  /** What may appear of error messages in the report (the schema's identifiers; --redact strict). */
+  | { type: 'redaction'; identifiers: string[]; strict: boolean }
   /** The verdict is `plan`'s: static, nothing ran. */
   | { type: 'static' }
   | { type: 'step-finished'; phase: MigratePhase; index: number; app: string; migration: string;

@@ -18,6 +18,7 @@ const TITLES: Record<PhaseName, string> = {
   backward: 'Migrate back to the snapshot\'s state',
   reforward: 'Migrate forward again',
   checks: 'Check what was seen',
+  reports: 'Write the reports',
   keep: 'Sandbox kept open',
   teardown: 'Tear down',
 };

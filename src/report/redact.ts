@@ -21,13 +21,27 @@ export function identifiersIn(texts: Iterable<string>): Set<string> {
   return out;
 }
 
+/** What may appear of an error's message: the schema's identifiers, and whether only they may (--redact strict). */
+export interface Redaction {
+  identifiers: ReadonlySet<string>;
+  strict: boolean;
+}
+
 /**
  * A step's error message, safe for reports. PostgreSQL's primary messages quote
  * only identifiers, except for data exceptions (class 22: "invalid input syntax
  * for type integer: "abc""); those, and errors raised by a migration's own Python
- * code (no SQLSTATE), keep only quoted tokens that are known identifiers.
+ * code (no SQLSTATE), keep only quoted tokens that are known identifiers; the
+ * rest of a Python message stays (the team's own words). With --redact strict,
+ * nothing of the message stays but the exception type, the sqlstate and the
+ * known identifiers it names.
  */
-export function redactError(err: { message: string; sqlstate?: string }, identifiers: ReadonlySet<string>): string {
+export function redactError(err: { type?: string; message: string; sqlstate?: string }, r: Redaction): string {
+  if (r.strict) {
+    const named = [...err.message.matchAll(QUOTED)].map((m) => m[1] ?? m[2] ?? '')
+      .filter((t) => r.identifiers.has(t) || (t.includes('.') && t.split('.').every((p) => r.identifiers.has(p))));
+    return `${err.type ?? 'Error'}${err.sqlstate ? ` (SQLSTATE ${err.sqlstate})` : ''}${named.length ? ` on ${[...new Set(named)].join(', ')}` : ''}`;
+  }
   if (err.sqlstate && !err.sqlstate.startsWith('22')) return err.message;
-  return redact(err.message, identifiers);
+  return redact(err.message, r.identifiers);
 }

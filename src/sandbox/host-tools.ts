@@ -2,11 +2,13 @@
 // libpq's environment (no password prompts, no ~/.pgpass surprises).
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
+import { scrubbedEnv } from '../env.js';
 import { libpqEnv, type ClientTool, type ConnInfo, type ToolOptions, type ToolResult } from './provider.js';
 
 export async function runHostTool(toolPath: string, args: string[], conn: ConnInfo, o: ToolOptions): Promise<ToolResult> {
   const child = execa(toolPath, args, {
-    env: libpqEnv(conn),
+    env: scrubbedEnv(libpqEnv(conn)),
+    extendEnv: false,
     reject: false,
     stdin: o.stdin ? 'pipe' : 'ignore',
   });

@@ -12,3 +12,13 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/** Whether nothing listens on 127.0.0.1:port (binding it succeeds). */
+export async function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}

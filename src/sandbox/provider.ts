@@ -43,6 +43,10 @@ export interface Sandbox {
   readonly toolsTakeStdin: boolean;
   /** Stop the server and remove everything it created. Idempotent. */
   teardown(): Promise<void>;
+  /** Started on a cached template: the template database is there already, restored by an earlier run. */
+  readonly seeded?: boolean;
+  /** Providers that can keep the template for later runs: stop cleanly and hand over its files. */
+  keepTemplate?(keep: (dataDir: string, password: string) => Promise<void>): Promise<void>;
 }
 
 /** A command-line flag a provider reads; the CLI turns each into a commander option. */
@@ -56,6 +60,13 @@ export interface FlagSpec {
   default?: string;
 }
 
+/** A cached template (src/cache/template-cache.ts) to start from: copied into place, answering to `password`. */
+export interface TemplateSeed {
+  serverMajor: number;
+  password: string;
+  copyTo(dataDir: string): Promise<void>;
+}
+
 /** What every provider's start gets besides its own options. */
 export interface StartContext {
   cleanup: Cleanup;
@@ -63,6 +74,8 @@ export interface StartContext {
   snapshotMajor: number | undefined;
   /** --keep: leave what survives the process (a server's databases) in place. */
   keep: boolean;
+  /** A cached template to start from instead of a restore (providers that keep templates only). */
+  seed?: TemplateSeed;
 }
 
 /** One line of `rehearse doctor`: what this machine has for this provider. */

@@ -1,6 +1,6 @@
 // Every temp dir a run creates is named rehearse-[kind-]<pid>-XXXXXX, so that
 // `doctor --clean` can tell a killed run's leftovers (pid gone) from a live run's.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -39,4 +39,29 @@ export function sweepTempDirs(before: (dir: string) => void = () => {}): string[
     rmSync(dir, { recursive: true, force: true });
     return `removed ${dir}`;
   });
+}
+
+/** Bytes under `dir` (what can be read of it). */
+export function diskUsage(dir: string): number {
+  let total = 0;
+  const walk = (d: string) => {
+    let names: string[];
+    try {
+      names = readdirSync(d);
+    } catch {
+      return;
+    }
+    for (const n of names) {
+      const p = path.join(d, n);
+      try {
+        const st = lstatSync(p);
+        if (st.isDirectory()) walk(p);
+        else total += st.size;
+      } catch {
+        /* gone meanwhile */
+      }
+    }
+  };
+  walk(dir);
+  return total;
 }

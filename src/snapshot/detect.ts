@@ -105,7 +105,7 @@ export async function detectSnapshot(file: string): Promise<SnapshotInfo> {
   const st = statSync(abs);
   if (st.isDirectory()) {
     const toc = path.join(abs, 'toc.dat');
-    if (!existsSync(toc)) throw new UsageError(`--snapshot ${file}: a directory, but not a pg_dump -Fd archive (no toc.dat)`);
+    if (!existsSync(toc)) throw new CannotRehearseError(`--snapshot ${file}: a directory, but not a pg_dump -Fd archive (no toc.dat)`);
     const v = parseArchiveHeader(readHead(toc, 4096));
     return info(abs, 'directory', v, snapshotBytes(abs));
   }
@@ -135,10 +135,23 @@ export async function detectSnapshot(file: string): Promise<SnapshotInfo> {
   }
   const text = head.toString('utf8');
   if (looksLikeSql(text)) return info(abs, 'plain', plainVersion(text), st.size);
-  throw new CannotRehearseError(
-    `--snapshot ${file}: not a pg_dump snapshot (expected custom, directory, tar, plain SQL or gzipped SQL)`,
-  );
+  const kind = OTHER_KINDS.find((k) => head.subarray(0, k.magic.length).equals(k.magic));
+  throw new CannotRehearseError(`--snapshot ${file}: ${kind ? `${kind.name}, ` : ''}not a pg_dump snapshot ` +
+    `(${kind?.hint ?? 'expected custom, directory, tar, plain SQL or gzipped SQL'})`);
 }
+
+/** What a wrong file often is (a backup tool's wrapper, an attachment), so the line can say what to do. */
+const OTHER_KINDS: { magic: Buffer; name: string; hint?: string }[] = [
+  { magic: Buffer.from('PK\x03\x04', 'latin1'), name: 'a zip archive', hint: 'unzip it and pass the dump inside' },
+  { magic: Buffer.from('BZh', 'latin1'), name: 'bzip2-compressed', hint: 'decompress it first (bunzip2)' },
+  { magic: Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), name: 'xz-compressed', hint: 'decompress it first (unxz)' },
+  { magic: Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), name: 'zstd-compressed', hint: 'decompress it first (unzstd)' },
+  { magic: Buffer.from('7z\xbc\xaf\x27\x1c', 'latin1'), name: 'a 7-Zip archive', hint: 'extract the dump from it first' },
+  { magic: Buffer.from([0x89, 0x50, 0x4e, 0x47]), name: 'a PNG image' },
+  { magic: Buffer.from([0xff, 0xd8, 0xff]), name: 'a JPEG image' },
+  { magic: Buffer.from('%PDF', 'latin1'), name: 'a PDF document' },
+  { magic: Buffer.from('SQLite format 3\0', 'latin1'), name: 'an SQLite database', hint: 'rehearse rehearses PostgreSQL snapshots: pg_dump -Fc the production database' },
+];
 
 function info(p: string, format: SnapshotFormat, raw: string | undefined, bytes: number): SnapshotInfo {
   // "15.18 (Debian 15.18-0+deb12u1)" -> "15.18"

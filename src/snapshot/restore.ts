@@ -62,13 +62,14 @@ async function restoreArchive(
   if (snapshot.format !== 'tar') args.push('-j', String(Math.max(2, Math.min(8, os.cpus().length))));
   // --verbose names each object as it is created (names only, never data).
   let done = 0;
+  const started = Date.now();
   const errors: string[] = [];
   const r = await sandbox.runTool('pg_restore', [...args, staged], {
     database,
     onStderrLine: (line) => {
       if (/^pg_restore: (creating|processing data|executing|finished item)/.test(line)) done++;
       else if (line.trim() && !/^pg_restore: (connecting|launching|processing item|entering|implied)/.test(line)) errors.push(line);
-      onProgress(total ? `${Math.min(done, total)} of ${total} objects` : `${done} objects`);
+      onProgress(total ? `${Math.min(done, total)} of ${total} objects${eta(started, Math.min(done, total) / total)}` : `${done} objects`);
     },
   });
   if (r.signal) throw new CannotRehearseError(`restore failed: pg_restore crashed (${r.signal}): the snapshot is corrupt`);
@@ -78,9 +79,10 @@ async function restoreArchive(
 async function restorePlain(snapshot: SnapshotInfo, sandbox: Sandbox, database: string, onProgress: OnRestoreProgress): Promise<void> {
   const file = createReadStream(snapshot.path);
   let read = 0;
+  const started = Date.now();
   file.on('data', (c) => {
     read += c.length;
-    onProgress(`${formatBytes(read)} of ${formatBytes(snapshot.bytes)} read`);
+    onProgress(`${formatBytes(read)} of ${formatBytes(snapshot.bytes)} read${eta(started, read / snapshot.bytes)}`);
   });
   let source: NodeJS.ReadableStream = file;
   if (snapshot.format === 'plain-gzip') source = source.pipe(createGunzip());
@@ -108,6 +110,17 @@ async function restorePlain(snapshot: SnapshotInfo, sandbox: Sandbox, database: 
   }
   if (streamError) throw new CannotRehearseError(`restore failed: ${streamError.message}`);
   if (r.exitCode !== 0) throw new CannotRehearseError(`restore failed: ${firstError(r.stderr, 'psql')}`);
+}
+
+/**
+ * " · ~1m20s left", from the time so far and the share done; nothing until the
+ * share is big enough to say (objects differ in size: it is an estimate).
+ */
+export function eta(startedAt: number, share: number): string {
+  const elapsed = Date.now() - startedAt;
+  if (share < 0.02 || share >= 1 || elapsed < 2000) return '';
+  const left = Math.round((elapsed / share - elapsed) / 1000);
+  return ` · ~${left >= 60 ? `${Math.floor(left / 60)}m${String(left % 60).padStart(2, '0')}s` : `${left}s`} left`;
 }
 
 /** The restore tool's own first error line, without data-bearing detail lines. */

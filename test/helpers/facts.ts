@@ -8,7 +8,7 @@ import type { MigrationRecord } from '../../src/report/model.js';
 
 export function intro(over: Partial<Introspection> = {}): Introspection {
   return {
-    djangoVersion: '5.2', apps: [], nodes: [], disk: [], squashes: [], appliedRows: [], conflicts: {}, inconsistent: [], plan: [],
+    djangoVersion: '5.2', aliases: ['default'], historyTable: true, apps: [], nodes: [], disk: [], squashes: [], appliedRows: [], conflicts: {}, inconsistent: [], plan: [],
     ...over,
   };
 }
@@ -47,7 +47,7 @@ export function runFacts(over: Partial<RunFacts> = {}): RunFacts {
     invariants: [],
     locks: { steps: [], lint: [] },
     budgets: { maxLockMs: 2000 },
-    identifiers: new Set(),
+    redaction: { identifiers: new Set(), strict: false },
     ...over,
   };
 }

@@ -17,14 +17,23 @@ export interface CliRun {
   reportDir: string;
   /** Entries left in the run's TMPDIR, and postgres processes started there. */
   leftovers: string[];
+  /** Every file the run wrote to its --report-dir, concatenated (report.*, junit.xml, diffs). */
+  reportText: string;
 }
 
-export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory()
+    ? filesUnder(path.join(dir, e.name)) : [readFileSync(path.join(dir, e.name), 'utf8')]));
+}
+
+/** `tmp`: the run's TMPDIR, made by the caller (a small disk, a path with spaces); by default a fresh one. */
+export async function runCli(args: string[], env: Record<string, string> = {}, opts: { tmp?: string } = {}): Promise<CliRun> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'rehearse-test-run-'));
   chmodSync(work, 0o755); // the sandbox runs as the postgres user when the tests run as root
-  const tmp = path.join(work, 'tmp');
+  const tmp = opts.tmp ?? path.join(work, 'tmp');
   const reportDir = path.join(work, 'reports');
-  await execa('mkdir', ['-m', '1777', tmp]);
+  if (!opts.tmp) await execa('mkdir', ['-m', '1777', tmp]);
   const r = await execa(BIN, args.map((a) => a.replace('{reports}', reportDir)), {
     reject: false,
     env: { TMPDIR: tmp, CI: 'true', ...env },
@@ -32,8 +41,9 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
   const reportFile = path.join(reportDir, 'report.json');
   const report = existsSync(reportFile) ? (JSON.parse(readFileSync(reportFile, 'utf8')) as Report) : undefined;
   const leftovers = [...readdirSync(tmp), ...(await postgresUnder(tmp))];
+  const reportText = filesUnder(reportDir).join('\n');
   rmSync(work, { recursive: true, force: true });
-  return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr, report, reportDir, leftovers };
+  return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr, report, reportDir, leftovers, reportText };
 }
 
 export async function postgresUnder(dir: string): Promise<string[]> {

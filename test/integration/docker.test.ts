@@ -39,4 +39,20 @@ describe.skipIf(!engine)('--sandbox docker', () => {
     expect(r.exitCode).toBe(0);
     expect(await containers()).toBe('');
   });
+
+  it('--docker-network host works on an engine without a bridge, with no TESTCONTAINERS_HOST_OVERRIDE set', async () => {
+    const { TESTCONTAINERS_HOST_OVERRIDE: _, ...bare } = env;
+    const r = await rehearseScenario('additive', DOCKER, { ...bare, TESTCONTAINERS_HOST_OVERRIDE: '' });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(await containers()).toBe('');
+  });
+});
+
+describe('--sandbox docker without an engine', () => {
+  it('says which socket it tried and what to set, in one line, exit 3', async () => {
+    const r = await rehearseScenario('additive', DOCKER, { ...env, DOCKER_HOST: 'unix:///tmp/rehearse-no-engine.sock' });
+    expect(r.exitCode).toBe(3);
+    const said = r.stderr.split('\n').filter((l) => l.startsWith('rehearse:'));
+    expect(said).toEqual([expect.stringMatching(/no Docker engine answered at unix:\/\/\/tmp\/rehearse-no-engine\.sock: start one, or set DOCKER_HOST/)]);
+  });
 });

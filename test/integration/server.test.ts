@@ -11,7 +11,8 @@ import { cleanupProjects, rehearseScenario, type CliRun } from '../helpers/run.j
 const cleanup = new Cleanup();
 let box: LocalSandbox;
 let admin: pg.Client;
-const url = (role: string) => `postgres://${role}@127.0.0.1:${box.port}/postgres`;
+// The sandbox asks for passwords on TCP (as a real server does); a URL's password must never be printed.
+const url = (role: string) => `postgres://${role}:pw-${role}-s3cret@127.0.0.1:${box.port}/postgres`;
 
 const settle = () => new Promise((r) => setTimeout(r, 1500)); // every backend's stats reach pg_stat_database
 const databases = async () => (await admin.query<{ datname: string }>('SELECT datname FROM pg_database ORDER BY 1')).rows.map((r) => r.datname);
@@ -29,8 +30,8 @@ beforeAll(async () => {
   box = await LocalSandbox.start(cleanup);
   admin = new pg.Client(box.conn('postgres'));
   await admin.connect();
-  await admin.query('CREATE ROLE rehearser LOGIN CREATEDB');
-  await admin.query('CREATE ROLE readonly LOGIN');
+  await admin.query("CREATE ROLE rehearser LOGIN CREATEDB PASSWORD 'pw-rehearser-s3cret'");
+  await admin.query("CREATE ROLE readonly LOGIN PASSWORD 'pw-readonly-s3cret'");
   await admin.query('CREATE DATABASE app_live');
   const live = new pg.Client(box.conn('app_live'));
   await live.connect();
@@ -60,6 +61,7 @@ describe('--sandbox server', () => {
     expect(remote.report?.verdict).toBe(local.report?.verdict);
     expect(summary(remote)).toEqual(summary(local));
     expect(remote.report?.sandbox?.kind).toBe('server');
+    expect(`${remote.stdout}${remote.stderr}${JSON.stringify(remote.report)}`).not.toContain('s3cret'); // masked everywhere
     expect(after.dbs).toEqual(before.dbs); // its own databases are gone again
     expect(after.digest).toBe(digestBefore);
     expect(after.stats).toEqual(before.stats); // no session ever ran in app_live
@@ -79,6 +81,7 @@ describe('--sandbox server', () => {
     expect(kept).toHaveLength(2);
     expect(kept.every((k) => k.mark.startsWith('rehearse:'))).toBe(true);
     expect(r.stderr).toMatch(/psql "postgresql:\/\/rehearser@127\.0\.0\.1:\d+\/rehearse_\w+"/);
+    expect(`${r.stdout}${r.stderr}`).not.toContain('s3cret');
     for (const k of kept) expect(await dropIfMarked(admin, k.datname)).toBe(true);
   });
 

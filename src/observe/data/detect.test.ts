@@ -1,7 +1,7 @@
 // Change detection on hand-made catalog readings: no database.
 import { describe, expect, it } from 'vitest';
 import type { TableInfo } from '../catalog.js';
-import { touchedBetween } from './detect.js';
+import { intactSince, touchedBetween } from './detect.js';
 import { valueType } from './values.js';
 
 const table = (oid: number, filenode: number, cols: Array<[number, string]>): TableInfo => ({
@@ -34,5 +34,23 @@ describe('change detection', () => {
   it('skips what an earlier step dropped', () => {
     const now = { tables: new Map([[1, base.get(1)!], [2, base.get(2)!]]), stats: prev.stats };
     expect(touchedBetween(base, prev, now, new Set([3]))).toEqual([]);
+  });
+});
+
+describe('values intact since the snapshot', () => {
+  const base = table(1, 10, [[1, 'integer'], [2, 'text']]);
+  const s0 = { ins: 100, upd: 2, del: 1 };
+  it('a column added (and dropped again) and rows inserted: intact, nothing to compare', () => {
+    expect(intactSince(base, table(1, 10, [[1, 'integer'], [2, 'text'], [3, 'boolean']]), s0, { ins: 150, upd: 2, del: 1 })).toBe(true);
+  });
+  it.each([
+    ['a rewrite', table(1, 11, [[1, 'integer'], [2, 'text']]), { ins: 100, upd: 2, del: 1 }],
+    ['an update', base, { ins: 100, upd: 3, del: 1 }],
+    ['a delete', base, { ins: 100, upd: 2, del: 2 }],
+    ['a snapshot column dropped', table(1, 10, [[1, 'integer']]), { ins: 100, upd: 2, del: 1 }],
+    ['a column retyped without a rewrite', table(1, 10, [[1, 'integer'], [2, 'character varying']]), { ins: 100, upd: 2, del: 1 }],
+    ['a new table of the same name', { ...table(2, 10, [[1, 'integer'], [2, 'text']]) }, { ins: 100, upd: 2, del: 1 }],
+  ])('%s: not intact', (_, cur, s1) => {
+    expect(intactSince(base, cur, s0, s1)).toBe(false);
   });
 });

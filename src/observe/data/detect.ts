@@ -49,6 +49,19 @@ export function differsFromSnapshot(base: TableInfo, cur: TableInfo | undefined,
   return !!(s0 && s1 && (s0.ins !== s1.ins || s0.upd !== s1.upd || s0.del !== s1.del));
 }
 
+/**
+ * Whether every snapshot value of a table is still where it was: the same
+ * relation and file (no rewrite, no TRUNCATE), every snapshot column still there
+ * with its type, and no tuple updated or deleted since the snapshot (the
+ * counters are cumulative). Rows can only have been added then, so nothing needs
+ * comparing, whatever the size of the table (a nullable AddField and its reverse).
+ */
+export function intactSince(base: TableInfo, cur: TableInfo | undefined, s0: TupleStats | undefined, s1: TupleStats | undefined): boolean {
+  if (!cur || cur.oid !== base.oid || cur.filenode !== base.filenode || !s0 || !s1) return false;
+  for (const c of base.columns.values()) if (cur.columns.get(c.attnum)?.type !== c.type) return false;
+  return s1.upd === s0.upd && s1.del === s0.del;
+}
+
 export function columnsKey(t: TableInfo): string {
   return [...t.columns.values()].map((c) => `${c.attnum}:${c.type}`).sort().join(',');
 }

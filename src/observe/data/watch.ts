@@ -15,7 +15,7 @@ import type { ConnInfo } from '../../sandbox/provider.js';
 import type { Moment, TableInfo, TupleStats } from '../catalog.js';
 import type { Change, ChangeOutcome, Observer, StepSummary } from '../observer.js';
 import { BeforeStore, type Stored } from './before-store.js';
-import { differsFromSnapshot, touchedBetween, type Reading, type Touch } from './detect.js';
+import { differsFromSnapshot, intactSince, touchedBetween, type Reading, type Touch } from './detect.js';
 import type { DataFacts, LeftBehind } from './facts.js';
 import { LossLedger } from './ledger.js';
 import { placesFor, targetsFor, type ReleaseView } from './places.js';
@@ -191,11 +191,15 @@ export class DataWatch implements Observer {
       return !now.tables.has(b.oid) && cur !== undefined && !prev.tables.has(cur.oid);
     });
     for (const base of new Set([...touched.map((t) => t.base), ...recreated])) {
-      await this.measureBack(step, base, now.tables.get(base.oid) ?? byName.get(`${base.schema}.${base.name}`));
+      await this.measureBack(step, base, now.tables.get(base.oid) ?? byName.get(`${base.schema}.${base.name}`), now.stats);
     }
   }
 
-  private async measureBack(step: number, base: TableInfo, cur: TableInfo | undefined): Promise<void> {
+  private async measureBack(step: number, base: TableInfo, cur: TableInfo | undefined, stats: Map<number, TupleStats>): Promise<void> {
+    if (intactSince(base, cur, this.snapshotStats.get(base.oid), stats.get(base.oid))) {
+      for (const key of [`${base.oid}`, ...[...base.columns.keys()].map((a) => `${base.oid}.${a}`)]) this.ledger.backwardMeasured(step, key, 0);
+      return;
+    }
     const stored = await this.store.hashes(base);
     const rows = await this.store.rows(base);
     if (!cur || !stored) {
@@ -232,6 +236,10 @@ export class DataWatch implements Observer {
       ...t, before: await this.store.rows(t.base), after: t.cur ? await this.countNow(t.cur) : undefined,
     })));
     for (const { base, cur, before, after } of counted) {
+      if (intactSince(base, cur, this.snapshotStats.get(base.oid), stats.get(base.oid))) {
+        this.ledger.rolledBack(base, before, after, 0);
+        continue;
+      }
       const stored = cur ? await this.store.hashes(base) : undefined;
       const missing = cur && stored ? (await moves(this.client, base, cur, stored, [])).missing : Math.max(0, before - (after ?? 0));
       this.ledger.rolledBack(base, before, after, missing);

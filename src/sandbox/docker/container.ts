@@ -54,7 +54,8 @@ export class DockerSandbox implements Sandbox {
     const hostNet = opts.network === 'host';
     // With host networking the container is on 127.0.0.1: say so, or testcontainers
     // probes a bridge gateway that an engine without a bridge does not have.
-    if (hostNet) process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
+    // (An empty value is as good as unset.)
+    if (hostNet && !process.env.TESTCONTAINERS_HOST_OVERRIDE) process.env.TESTCONTAINERS_HOST_OVERRIDE = '127.0.0.1';
     const image = opts.image ?? process.env.REHEARSE_PG_IMAGE ?? `postgres:${opts.major ?? DEFAULT_MAJOR}`;
     const password = randomBytes(12).toString('hex');
     const port = hostNet ? await freePort() : 5432;
@@ -136,9 +137,12 @@ async function containerFor(image: string, password: string, port: number, hostN
 function startFailure(image: string, err: Error): string {
   const first = err.message.split('\n')[0] ?? '';
   if (/container runtime strategy|ECONNREFUSED|ENOENT.*docker\.sock/i.test(err.message)) {
-    const socket = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
-    return `no Docker engine answered at ${socket}: start one, or set DOCKER_HOST to the engine's socket ` +
-      '(and TESTCONTAINERS_HOST_OVERRIDE to the address its containers are reached at)';
+    return noEngineAt(process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock');
   }
   return `could not start a ${image} container: ${first}`;
+}
+
+export function noEngineAt(socket: string): string {
+  return `no Docker engine answered at ${socket}: start one, or set DOCKER_HOST to the engine's socket ` +
+    '(and TESTCONTAINERS_HOST_OVERRIDE to the address its containers are reached at)';
 }

@@ -1,10 +1,12 @@
 // --sandbox docker: a postgres:<the snapshot's major> container (testcontainers),
 // restored with the image's own client tools, so the host needs no PostgreSQL.
+import net from 'node:net';
 import os from 'node:os';
 import { execa } from 'execa';
 import type { Flags, SandboxProvider } from '../provider.js';
 import { alive } from '../tmp.js';
-import { DockerSandbox, LABEL, type DockerOptions } from './container.js';
+import { DockerSandbox, LABEL, noEngineAt, type DockerOptions } from './container.js';
+import { CannotRehearseError } from '../../errors.js';
 
 type Options = Omit<DockerOptions, 'major'>;
 
@@ -19,7 +21,12 @@ export const docker: SandboxProvider<Options> = {
     ...(typeof f.image === 'string' ? { image: f.image } : {}),
     ...(f.dockerNetwork === 'host' || f.dockerNetwork === 'bridge' ? { network: f.dockerNetwork } : {}),
   }),
-  async preflight() {},
+  // A DOCKER_HOST that names no engine is a mistake to say at once: testcontainers
+  // would quietly fall back to the default socket, a different engine than the one asked for.
+  async preflight() {
+    const host = process.env.DOCKER_HOST;
+    if (host && !(await reachable(host))) throw new CannotRehearseError(noEngineAt(host));
+  },
   start: (o, { cleanup, snapshotMajor }) => DockerSandbox.start(cleanup, { ...o, major: snapshotMajor }),
   async diagnose() {
     const r = await execa('docker', ['info', '--format', '{{.ServerVersion}}'], { reject: false, timeout: 10_000 });
@@ -45,3 +52,17 @@ export const docker: SandboxProvider<Options> = {
     return done;
   },
 };
+
+/** Whether anything answers at a DOCKER_HOST (unix:// or tcp://); other schemes are left to testcontainers. */
+function reachable(host: string): Promise<boolean> {
+  const unix = /^unix:\/\/(.+)$/.exec(host);
+  const tcp = /^tcp:\/\/([^:/]+):(\d+)/.exec(host);
+  if (!unix && !tcp) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const s = unix ? net.connect(unix[1]!) : net.connect(Number(tcp![2]), tcp![1]);
+    s.setTimeout(5000);
+    s.on('connect', () => (s.destroy(), resolve(true)));
+    s.on('error', () => resolve(false));
+    s.on('timeout', () => (s.destroy(), resolve(false)));
+  });
+}

@@ -3,24 +3,29 @@
 // tuned for throwaway use. PostgreSQL refuses to run as root, so when we are
 // root (CI) the server runs as the `postgres` system user via setpriv.
 // setpriv --pdeathsig also makes the server die with us if we are SIGKILLed.
+import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import pg from 'pg';
+import { scrubbedEnv } from '../../env.js';
 import { CannotRehearseError } from '../../errors.js';
-import { createDatabase } from '../../db.js';
+import { createDatabase, literal, withClient } from '../../db.js';
 import type { Cleanup } from '../../cleanup.js';
 import { findPgBin, type PgBin } from './pgbin.js';
-import type { ClientTool, ConnInfo, Sandbox } from '../provider.js';
+import type { ClientTool, ConnInfo, Sandbox, TemplateSeed } from '../provider.js';
 import { HostToolsSandbox } from '../host-tools.js';
-import { freePort } from '../port.js';
+import { freePort, isFree } from '../port.js';
 import { makeTempDir } from '../tmp.js';
 
 export const SUPERUSER = 'rehearse';
 
 export interface LocalOptions {
   pgBin?: string;
+  seed?: TemplateSeed;
+  /** --port: the sandbox's TCP port on 127.0.0.1 (default: a free one). */
+  port?: number;
   /** Where the temp dir goes (default: os.tmpdir()). */
   tmpRoot?: string;
 }
@@ -48,10 +53,21 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
   private proc: ResultPromise | undefined;
   private tornDown = false;
 
+  /**
+   * The superuser's password, random per run: TCP on 127.0.0.1 asks for it
+   * (scram-sha-256), so another user of a shared machine cannot read the
+   * snapshot's data; the socket sits in the 0700 temp dir.
+   */
+  private password = randomBytes(18).toString('base64url');
+  /** Started on a copy of a cached template (./../../cache/template-cache.ts) instead of initdb and a restore. */
+  seeded = false;
+
   private constructor(
     readonly bin: PgBin,
     readonly dir: string,
-    readonly port: number,
+    public port: number,
+    /** --port: the user's choice, kept; otherwise a port found free, replaced if another process takes it first. */
+    private readonly portChosen: boolean,
   ) {
     super();
   }
@@ -64,7 +80,7 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
   }
 
   conn(database: string): ConnInfo {
-    return { host: '127.0.0.1', port: this.port, user: SUPERUSER, database };
+    return { host: '127.0.0.1', port: this.port, user: SUPERUSER, password: this.password, database };
   }
 
   clientTool(name: ClientTool): string {
@@ -76,29 +92,48 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
   }
 
   describe(database: string): string {
-    return `psql "postgresql://${SUPERUSER}@127.0.0.1:${this.port}/${database}"`;
+    return `psql "postgresql://${SUPERUSER}:${this.password}@127.0.0.1:${this.port}/${database}"`;
   }
 
   /** Bring up a cluster; its teardown is registered before anything can fail. */
   static async start(cleanup: Cleanup, opts: LocalOptions = {}): Promise<LocalSandbox> {
     const bin = await findPgBin(opts.pgBin);
-    const port = await freePort();
+    if (opts.port !== undefined && !(await isFree(opts.port))) {
+      throw new CannotRehearseError(`port ${opts.port} on 127.0.0.1 is in use: pick another --port, or leave it out for a free one`);
+    }
+    const port = opts.port ?? await freePort();
     // No await between making the dir and registering its teardown: an interrupt
     // in between would leave the dir behind.
     const dir = makeTempDir('', opts.tmpRoot);
     chmodSync(dir, 0o700);
-    const box = new LocalSandbox(bin, dir, port);
+    const box = new LocalSandbox(bin, dir, port, opts.port !== undefined);
     cleanup.add('local sandbox', () => box.teardown());
     cleanup.throwIfInterrupted();
-    await box.boot(cleanup);
+    // A cached template of another major cannot be started by these binaries: restore instead.
+    const seed = opts.seed && opts.seed.serverMajor === bin.major ? opts.seed : undefined;
+    await box.boot(cleanup, seed);
     return box;
   }
 
-  private async boot(cleanup: Cleanup): Promise<void> {
+  /**
+   * Keep the pristine template for later runs: drop the work database, shut the
+   * server down cleanly, and hand the data directory (and the password it
+   * answers to) to `keep`. The sandbox is stopped afterwards either way.
+   */
+  async keepTemplate(keep: (dataDir: string, password: string) => Promise<void>): Promise<void> {
+    if (this.tornDown || !this.proc || this.proc.exitCode !== null) return;
+    await withClient(this.conn('postgres'), (c) => c.query(`DROP DATABASE IF EXISTS ${this.databases.work} WITH (FORCE)`));
+    this.proc.kill('SIGINT');
+    const r = await this.proc;
+    if (r.exitCode !== 0) return; // not a clean shutdown: nothing worth keeping
+    await keep(path.join(this.dir, 'data'), this.password);
+  }
+
+  private async boot(cleanup: Cleanup, seed?: TemplateSeed): Promise<void> {
     const asPostgres: string[] = [];
-    if (isRoot()) {
-      const { uid, gid } = await postgresUser();
-      chownSync(this.dir, uid, gid);
+    const owner = isRoot() ? await postgresUser() : undefined;
+    if (owner) {
+      chownSync(this.dir, owner.uid, owner.gid);
       asPostgres.push('--reuid=postgres', '--regid=postgres', '--init-groups');
       const reach = await execa('setpriv', [...asPostgres, 'test', '-w', this.dir], { reject: false });
       if (reach.exitCode !== 0) {
@@ -108,24 +143,59 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
       }
     }
     const data = path.join(this.dir, 'data');
+    if (seed) return this.bootFromSeed(cleanup, seed, data, asPostgres);
+    const pwfile = path.join(this.dir, 'pw');
+    writeFileSync(pwfile, this.password, { mode: 0o600 });
+    if (owner) chownSync(pwfile, owner.uid, owner.gid);
     const initdb = await execa(
       'setpriv',
-      [...asPostgres, path.join(this.bin.dir, 'initdb'), '-D', data, '-U', SUPERUSER, '--auth=trust',
+      [...asPostgres, path.join(this.bin.dir, 'initdb'), '-D', data, '-U', SUPERUSER,
+        '--auth-host=scram-sha-256', '--auth-local=peer', `--pwfile=${pwfile}`,
         '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync', '--no-instructions'],
-      { reject: false, all: true, cwd: this.dir },
+      { reject: false, all: true, cwd: this.dir, env: scrubbedEnv(), extendEnv: false },
     );
+    rmSync(pwfile, { force: true });
     if (initdb.exitCode !== 0) {
       throw new CannotRehearseError(`initdb failed: ${lastLines(initdb.all ?? '', 2)}`);
     }
     this.stillWanted(cleanup);
-    writeFileSync(path.join(data, 'postgresql.auto.conf'), this.serverConfig());
-    const logFile = path.join(this.dir, 'server.log');
-    this.proc = execa(
-      'setpriv',
-      [...asPostgres, '--pdeathsig', 'SIGQUIT', path.join(this.bin.dir, 'postgres'), '-D', data],
-      { reject: false, stdin: 'ignore', stdout: { file: logFile }, stderr: { file: logFile }, cwd: this.dir },
-    );
-    await this.waitReady(cleanup, logFile);
+    await this.serve(cleanup, data, asPostgres);
+  }
+
+  /** A copy of the cached template's cluster, started, its password rotated: no initdb, no restore. */
+  private async bootFromSeed(cleanup: Cleanup, seed: TemplateSeed, data: string, asPostgres: string[]): Promise<void> {
+    await seed.copyTo(data);
+    this.stillWanted(cleanup);
+    this.password = seed.password;
+    await this.serve(cleanup, data, asPostgres);
+    const fresh = randomBytes(18).toString('base64url');
+    await withClient(this.conn('postgres'), (c) => c.query(`ALTER ROLE ${SUPERUSER} PASSWORD ${literal(fresh)}`));
+    this.password = fresh;
+    this.seeded = true;
+  }
+
+  private async serve(cleanup: Cleanup, data: string, asPostgres: string[]): Promise<void> {
+    // A free port can be taken between finding it and binding it (another run, on a
+    // shared runner): then the server stops at once, and another port is tried.
+    for (let attempt = 1; ; attempt++) {
+      writeFileSync(path.join(data, 'postgresql.auto.conf'), this.serverConfig());
+      const logFile = path.join(this.dir, 'server.log');
+      this.proc = execa(
+        'setpriv',
+        [...asPostgres, '--pdeathsig', 'SIGQUIT', path.join(this.bin.dir, 'postgres'), '-D', data],
+        { reject: false, stdin: 'ignore', stdout: { file: logFile }, stderr: { file: logFile }, cwd: this.dir, env: scrubbedEnv(), extendEnv: false },
+      );
+      try {
+        return await this.waitReady(cleanup, logFile);
+      } catch (err) {
+        const taken = /Address already in use/.test(existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
+        if (!taken) throw err;
+        if (this.portChosen || attempt >= 5) {
+          throw new CannotRehearseError(`port ${this.port} on 127.0.0.1 is in use: ${this.portChosen ? 'pick another --port, or leave it out for a free one' : 'no free port after 5 tries'}`);
+        }
+        this.port = await freePort();
+      }
+    }
   }
 
   /**

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { oneLine } from '../../errors.js';
+import { UsageError, oneLine } from '../../errors.js';
 import type { Flags, SandboxProvider } from '../provider.js';
 import { alive, sweepTempDirs } from '../tmp.js';
 import { LocalSandbox, type LocalOptions } from './cluster.js';
@@ -15,10 +15,14 @@ export const local: SandboxProvider<LocalOptions> = {
   isDefault: true,
   flags: [
     { flag: '--pg-bin <dir>', description: 'PostgreSQL binaries to use (server binaries for --sandbox local, client tools for server)' },
+    { flag: '--port <n>', description: 'with --sandbox local: the sandbox\'s TCP port on 127.0.0.1 (default: a free one)', env: 'REHEARSE_PORT' },
   ],
-  options: (f: Flags) => (typeof f.pgBin === 'string' ? { pgBin: f.pgBin } : {}),
+  options: (f: Flags) => ({
+    ...(typeof f.pgBin === 'string' ? { pgBin: f.pgBin } : {}),
+    ...(f.port !== undefined ? { port: portOf(f.port) } : {}),
+  }),
   async preflight() {},
-  start: (o, { cleanup }) => LocalSandbox.start(cleanup, o),
+  start: (o, { cleanup, seed }) => LocalSandbox.start(cleanup, { ...o, ...(seed ? { seed } : {}) }),
   async diagnose(f: Flags) {
     const lines: Awaited<ReturnType<SandboxProvider['diagnose']>> = [];
     try {
@@ -43,6 +47,12 @@ export const local: SandboxProvider<LocalOptions> = {
     return sweepTempDirs(stopOrphanedServer);
   },
 };
+
+function portOf(value: unknown): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`--port ${String(value)}: expected a TCP port (1-65535)`);
+  return n;
+}
 
 function stopOrphanedServer(dir: string): void {
   const pidFile = path.join(dir, 'data', 'postmaster.pid');

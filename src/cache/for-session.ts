@@ -1,0 +1,52 @@
+// How a rehearsal uses the template cache: before the sandbox starts, look for
+// this snapshot's entry and hand it to the provider as a seed; after a run that
+// restored, keep its template (at teardown, after everything else has let go of
+// the server, before the sandbox is removed). Interrupted, timed-out or failed
+// restores keep nothing.
+import type { Cleanup } from '../cleanup.js';
+import { formatBytes } from '../format.js';
+import type { Events } from '../report/events.js';
+import type { Sandbox, TemplateSeed } from '../sandbox/provider.js';
+import type { SnapshotInfo } from '../snapshot/detect.js';
+import { snapshotKey, type DigestMode } from './identity.js';
+import { TemplateCache } from './template-cache.js';
+
+export interface CacheConfig {
+  dir: string;
+  maxBytes: number;
+  digest: DigestMode;
+}
+
+export interface CacheLookup {
+  cache: TemplateCache;
+  key: string;
+  seed?: TemplateSeed;
+}
+
+export async function lookupTemplate(cfg: CacheConfig, snapshot: SnapshotInfo, events: Events): Promise<CacheLookup> {
+  const cache = new TemplateCache(cfg.dir, cfg.maxBytes);
+  const key = await snapshotKey(snapshot, snapshot.serverMajor ?? 0, cfg.digest);
+  const entry = cache.find(key);
+  if (!entry) return { cache, key };
+  const m = /^(\d+)/.exec(entry.meta.serverVersion);
+  events.note(`cached template of this snapshot from ${entry.meta.createdAt.slice(0, 16).replace('T', ' ')} (${formatBytes(entry.meta.bytes)}): no restore`);
+  return {
+    cache, key,
+    seed: { serverMajor: Number(m?.[1]), password: entry.meta.password, copyTo: (dest) => cache.copyOut(entry, dest) },
+  };
+}
+
+/** At teardown: keep the restored template as this snapshot's entry, if the run got that far and was not stopped. */
+export function keepTemplateAtTeardown(lookup: CacheLookup, snapshot: SnapshotInfo, sandbox: Sandbox, cleanup: Cleanup, restored: () => boolean, events: Events): void {
+  if (!sandbox.keepTemplate || sandbox.seeded) return;
+  cleanup.add('template cache', async () => {
+    if (!restored() || cleanup.interrupted || cleanup.aborted) return;
+    const t0 = Date.now();
+    await sandbox.keepTemplate!(async (dataDir, password) => {
+      const kept = await lookup.cache.save(lookup.key, dataDir, {
+        snapshot: { path: snapshot.path, format: snapshot.format, bytes: snapshot.bytes }, serverVersion: sandbox.serverVersion, password,
+      });
+      if (kept) events.note(`kept the restored template for the next run (${formatBytes(kept.meta.bytes)} in ${lookup.cache.root}, ${Date.now() - t0} ms)`);
+    });
+  });
+}

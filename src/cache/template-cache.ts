@@ -1,0 +1,168 @@
+// The template cache: a restored snapshot kept between runs, so that a person
+// who rehearses five times in an afternoon pays for one restore. An entry is the
+// data directory of a local sandbox, shut down cleanly after a run with only the
+// pristine template database in it (the work database dropped); a later run
+// copies it (a reflink where the filesystem has them) and starts a server on
+// the copy. The entry itself is never started, so it never changes.
+//
+// Layout: ROOT/entries/KEY/{data/, meta.json, readers/PID}. An entry is written
+// under a partial name and renamed into place, so a reader never sees half of
+// one; a reader marks itself in readers/ while it copies, and eviction passes
+// over an entry with a live reader. Everything is 0700: it is production data.
+import { execa } from 'execa';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { alive, diskUsage } from '../sandbox/tmp.js';
+
+export interface EntryMeta {
+  key: string;
+  snapshot: { path: string; format: string; bytes: number };
+  serverVersion: string;
+  /** The superuser's password in the cached cluster (rotated on every use). */
+  password: string;
+  createdAt: string;
+  lastUsedAt: string;
+  /** On disk. */
+  bytes: number;
+}
+
+export interface CacheEntry {
+  dir: string;
+  dataDir: string;
+  meta: EntryMeta;
+}
+
+export const DEFAULT_MAX_BYTES = 20 * 1024 ** 3;
+
+export function defaultCacheDir(): string {
+  return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'rehearse');
+}
+
+export class TemplateCache {
+  readonly entriesDir: string;
+
+  constructor(readonly root: string, readonly maxBytes = DEFAULT_MAX_BYTES) {
+    this.entriesDir = path.join(root, 'entries');
+  }
+
+  /** Complete entries, most recently used first. */
+  list(): CacheEntry[] {
+    if (!existsSync(this.entriesDir)) return [];
+    return readdirSync(this.entriesDir)
+      .filter((n) => !n.includes('.partial-'))
+      .map((n) => this.read(n))
+      .filter((e): e is CacheEntry => e !== undefined)
+      .sort((a, b) => b.meta.lastUsedAt.localeCompare(a.meta.lastUsedAt));
+  }
+
+  find(key: string): CacheEntry | undefined {
+    return this.read(key);
+  }
+
+  /**
+   * Copy an entry's data directory to `dest` (a reflink where possible), marked
+   * as read meanwhile so that no prune removes it; its last use is now.
+   */
+  async copyOut(entry: CacheEntry, dest: string): Promise<void> {
+    const readers = path.join(entry.dir, 'readers');
+    mkdirSync(readers, { recursive: true, mode: 0o700 });
+    const mark = path.join(readers, String(process.pid));
+    writeFileSync(mark, '');
+    try {
+      const r = await execa('cp', ['-a', '--reflink=auto', entry.dataDir, dest], { reject: false });
+      if (r.exitCode !== 0) throw new Error(`cannot copy the cached template: ${r.stderr.trim().split('\n').pop()}`);
+      this.writeMeta(entry.dir, { ...entry.meta, lastUsedAt: new Date().toISOString() });
+    } finally {
+      rmSync(mark, { force: true });
+    }
+  }
+
+  /** Keep a cleanly shut-down data directory as the entry for `key` (moved, not copied, where it can be). */
+  async save(key: string, dataDir: string, meta: Omit<EntryMeta, 'key' | 'createdAt' | 'lastUsedAt' | 'bytes'>): Promise<CacheEntry | undefined> {
+    mkdirSync(this.entriesDir, { recursive: true, mode: 0o700 });
+    chmodSync(this.root, 0o700);
+    const final = path.join(this.entriesDir, key);
+    if (existsSync(final)) return undefined; // another run kept the same snapshot first
+    const partial = path.join(this.entriesDir, `${key}.partial-${process.pid}`);
+    mkdirSync(partial, { mode: 0o700 });
+    try {
+      await move(dataDir, path.join(partial, 'data'));
+      const now = new Date().toISOString();
+      this.writeMeta(partial, { ...meta, key, createdAt: now, lastUsedAt: now, bytes: diskUsage(partial) });
+      renameSync(partial, final);
+    } catch (err) {
+      rmSync(partial, { recursive: true, force: true });
+      if (existsSync(final)) return undefined;
+      throw err;
+    }
+    this.prune();
+    return this.read(key);
+  }
+
+  remove(key: string): boolean {
+    const dir = path.join(this.entriesDir, key);
+    if (!existsSync(dir)) return false;
+    rmSync(dir, { recursive: true, force: true });
+    return true;
+  }
+
+  /**
+   * Evict the least recently used entries until the cache fits `maxBytes`
+   * (entries being copied are passed over), and the partial entries of runs
+   * that died while saving. What was removed.
+   */
+  prune(maxBytes = this.maxBytes): CacheEntry[] {
+    if (!existsSync(this.entriesDir)) return [];
+    for (const n of readdirSync(this.entriesDir)) {
+      const pid = Number(/\.partial-(\d+)$/.exec(n)?.[1]);
+      if (pid && !alive(pid)) rmSync(path.join(this.entriesDir, n), { recursive: true, force: true });
+    }
+    const entries = this.list();
+    let total = entries.reduce((n, e) => n + e.meta.bytes, 0);
+    const removed: CacheEntry[] = [];
+    for (const e of [...entries].reverse()) {
+      if (total <= maxBytes) break;
+      if (this.inUse(e)) continue;
+      rmSync(e.dir, { recursive: true, force: true });
+      total -= e.meta.bytes;
+      removed.push(e);
+    }
+    return removed;
+  }
+
+  private inUse(e: CacheEntry): boolean {
+    const readers = path.join(e.dir, 'readers');
+    return existsSync(readers) && readdirSync(readers).some((p) => alive(Number(p)));
+  }
+
+  private read(key: string): CacheEntry | undefined {
+    const dir = path.join(this.entriesDir, key);
+    try {
+      const meta = JSON.parse(readFileSync(path.join(dir, 'meta.json'), 'utf8')) as EntryMeta;
+      const dataDir = path.join(dir, 'data');
+      if (!statSync(dataDir).isDirectory()) return undefined;
+      return { dir, dataDir, meta };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private writeMeta(dir: string, meta: EntryMeta): void {
+    const tmp = path.join(dir, `meta.json.${process.pid}`);
+    writeFileSync(tmp, JSON.stringify(meta, null, 2), { mode: 0o600 });
+    renameSync(tmp, path.join(dir, 'meta.json'));
+  }
+}
+
+/** rename(2) where source and destination share a filesystem; a copy and a delete where they do not. */
+async function move(from: string, to: string): Promise<void> {
+  try {
+    renameSync(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+    const r = await execa('cp', ['-a', '--reflink=auto', from, to], { reject: false });
+    if (r.exitCode !== 0) throw new Error(`cannot copy into the cache: ${r.stderr.trim().split('\n').pop()}`);
+    rmSync(from, { recursive: true, force: true });
+  }
+}

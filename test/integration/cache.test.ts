@@ -1,0 +1,97 @@
+// The template cache: a rerun of the same snapshot starts from the template an
+// earlier run restored, with the same verdict; another snapshot, --no-cache and
+// an interrupted run do not; `rehearse cache` lists, removes and prunes.
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BIN } from '../helpers/paths.js';
+import { makeProject } from '../helpers/project.js';
+import { cleanupProjects, rehearseArgs, rehearseScenario, runCli, type CliRun } from '../helpers/run.js';
+import { snapshotFor } from '../helpers/snapshots.js';
+
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'rehearse-test-cache-'));
+afterAll(() => {
+  cleanupProjects();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+const findings = (r: CliRun) => (r.report?.findings ?? []).map((f) => `${f.code}:${f.severity}:${f.table ?? ''}.${f.column ?? ''}:${f.lost ?? ''}`).sort();
+const cacheCli = async (args: string[]) => execa(BIN, ['cache', ...args], { reject: false });
+
+describe('the template cache', () => {
+  const dir = path.join(scratch, 'cache');
+  const CACHE = ['--cache-dir', dir];
+
+  it('a rerun starts from the kept template: no restore, the same verdict and findings', async () => {
+    const cold = await rehearseScenario('remove-field', CACHE);
+    expect(cold.exitCode).toBe(1);
+    expect(cold.stderr).toMatch(/kept the restored template for the next run/);
+    const ls = await cacheCli(['ls', ...CACHE]);
+    expect(ls.stdout).toMatch(/^[0-9a-f]{20} .*PostgreSQL 15\.\d+ .*base\.dump$/m);
+    expect(ls.stdout).toMatch(/1 template\(s\)/);
+
+    const warm = await rehearseScenario('remove-field', CACHE);
+    expect(warm.stderr).toMatch(/cached template of this snapshot from .*: no restore/);
+    expect(warm.stderr).toMatch(/restore: skipped/);
+    expect(warm.exitCode).toBe(cold.exitCode);
+    expect(warm.report!.verdict).toBe(cold.report!.verdict);
+    expect(findings(warm)).toEqual(findings(cold));
+    expect(warm.report!.timings?.restoreMs ?? 0).toBe(0);
+  });
+
+  it('two reruns at once share the entry, and each leaves nothing behind', async () => {
+    const runs = await Promise.all([rehearseScenario('additive', CACHE), rehearseScenario('additive', CACHE)]);
+    for (const r of runs) {
+      expect(r.exitCode).toBe(0);
+      expect(r.stderr).toMatch(/restore: skipped/);
+    }
+    expect(readdirSync(path.join(dir, 'entries'))).toHaveLength(1);
+  });
+
+  it('another snapshot (the same dump touched) is restored, and kept as its own entry', async () => {
+    const other = path.join(scratch, 'other.dump');
+    copyFileSync(snapshotFor('additive'), other);
+    utimesSync(other, new Date(), new Date(Date.now() + 5000));
+    const project = makeProject('additive');
+    const r = await runCli(rehearseArgs(project, other, CACHE));
+    rmSync(project, { recursive: true, force: true });
+    expect(r.stderr).not.toMatch(/restore: skipped/);
+    expect(readdirSync(path.join(dir, 'entries')).filter((n) => !n.includes('.partial'))).toHaveLength(2);
+  });
+
+  it('--no-cache neither uses nor keeps one', async () => {
+    const r = await rehearseScenario('additive', [...CACHE, '--no-cache']);
+    expect(r.stderr).not.toMatch(/cached template|kept the restored template/);
+  });
+
+  it('an interrupted run keeps nothing', async () => {
+    const fresh = path.join(scratch, 'cache-interrupted');
+    const project = makeProject('slow');
+    const work = mkdtempSync(path.join(scratch, 'run-'));
+    const tmp = path.join(work, 'tmp');
+    await execa('chmod', ['755', scratch, work]);
+    await execa('mkdir', ['-m', '1777', tmp]);
+    const child = execa(BIN, rehearseArgs(project, snapshotFor('slow'), ['--cache-dir', fresh]).map((a) => a.replace('{reports}', path.join(work, 'r'))),
+      { reject: false, env: { TMPDIR: tmp, CI: 'true' } });
+    await new Promise<void>((resolve) => child.stderr!.on('data', (d: Buffer) => /forward: /.test(d.toString()) && resolve()));
+    child.kill('SIGTERM');
+    expect((await child).exitCode).toBe(143);
+    rmSync(project, { recursive: true, force: true });
+    expect(existsSync(path.join(fresh, 'entries')) ? readdirSync(path.join(fresh, 'entries')) : []).toEqual([]);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('cache rm removes one entry, prune --max-gb 0 the rest, and the cache is private', async () => {
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    const keys = (await cacheCli(['ls', ...CACHE])).stdout.split('\n').map((l) => /^([0-9a-f]{20}) /.exec(l)?.[1]).filter(Boolean) as string[];
+    expect(keys).toHaveLength(2);
+    expect((await cacheCli(['rm', keys[0]!, ...CACHE])).exitCode).toBe(0);
+    const missing = await cacheCli(['rm', keys[0]!, ...CACHE]);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toMatch(/no cached template/);
+    expect((await cacheCli(['prune', '--max-gb', '0', ...CACHE])).stdout).toMatch(/removed 1 template\(s\)/);
+    expect((await cacheCli(['ls', ...CACHE])).stdout).toMatch(/no cached templates/);
+  });
+});
