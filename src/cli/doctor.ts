@@ -6,6 +6,7 @@ import { existsSync, statfsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
+import { defaultCacheDir, TemplateCache } from '../cache/template-cache.js';
 import { projectVenvPython } from '../django/venv.js';
 import { formatBytes } from '../format.js';
 import type { DoctorLine } from '../sandbox/provider.js';
@@ -66,6 +67,12 @@ function diskLines(flags: DoctorFlags): DoctorLine[] {
   }
   const left = leftoverDirs();
   if (left.length) lines.push({ status: 'warn', what: 'leftovers', detail: `${left.length} temp dir(s) from killed runs in ${tmp}`, fix: 'rehearse doctor --clean' });
+  const cache = new TemplateCache(defaultCacheDir());
+  const entries = cache.list();
+  if (entries.length) {
+    lines.push({ status: 'ok', what: 'template cache', detail: `${entries.length} restored snapshot(s), ` +
+      `${formatBytes(entries.reduce((n, e) => n + e.meta.bytes, 0))} in ${cache.root} (rehearse cache ls)` });
+  }
   return lines;
 }
 

@@ -127,6 +127,8 @@ function addInteractive(program: Command, onExit: (code: number) => void): void 
     .option('--settings <module>', 'Django settings module')
     .option('--report-dir <dir>', 'write report.json, report.md and junit.xml there')
     .option('-v, --verbose', "also print Django's own output")
+    .option('--no-cache', 'neither use nor keep a cached template of the snapshot')
+    .option('--cache-dir <dir>', 'where restored templates are kept between runs (default ~/.cache/rehearse)')
     .addOption(new Option('--sandbox <kind>', 'where the throwaway databases live').choices(PROVIDERS.map((p) => p.kind))
       .default(PROVIDERS.find((p) => p.isDefault)?.kind ?? PROVIDERS[0]!.kind));
   for (const o of providerOptions()) cmd.addOption(o);

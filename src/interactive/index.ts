@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Cleanup } from '../cleanup.js';
 import { doctorLines } from '../cli/doctor.js';
+import { cacheOf } from '../cli/run.js';
 import { runLifecycle } from '../cli/lifecycle.js';
 import { keyOf } from '../django/introspection.js';
 import { resolvePython } from '../django/venv.js';
@@ -31,6 +32,9 @@ export interface InteractiveFlags {
   settings?: string;
   reportDir?: string;
   verbose?: boolean;
+  /** The template cache, as for run (--no-cache, --cache-dir). */
+  cache?: boolean;
+  cacheDir?: string;
   sandbox: string;
   [providerFlag: string]: unknown;
 }
@@ -137,6 +141,8 @@ async function rehearseChosen(
         ...(chosen.settings ? { settings: chosen.settings } : {}),
         provider, providerOptions: provider.options(flags),
         ...(chosen.choices.probeTraffic ? { probeTraffic: true } : {}),
+        // Rehearsing again and again is what a person at a terminal does: the cache is for them.
+        ...cacheOf({ ...(flags.cache === false ? { cache: false } : {}), ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}) }),
         ...(pause !== 'never' ? { pause: pauseHook(pause, ask, terminal, cleanup, policy) } : {}),
       };
       const { session, state } = await rehearse(await prepare(opts), opts, cleanup, events);

@@ -100,6 +100,36 @@ describe('the docker sandbox', () => {
   });
 });
 
+describe('SIGKILL of rehearse itself', () => {
+  it('leaves what it cannot clean; the next run says how much, and doctor --clean removes it', async () => {
+    const work = mkdtempSync(path.join(os.tmpdir(), 'rehearse-test-killed-'));
+    await execa('chmod', ['755', work]);
+    const tmp = path.join(work, 'tmp');
+    await execa('mkdir', ['-m', '1777', tmp]);
+    const project = makeProject('slow');
+    try {
+      const child = execa(BIN, rehearseArgs(project, snapshotFor('slow')).map((a) => a.replace('{reports}', path.join(work, 'r'))),
+        { reject: false, env: { TMPDIR: tmp, CI: 'true' } });
+      await new Promise<void>((resolve) => child.stderr!.on('data', (d: Buffer) => /forward: /.test(d.toString()) && resolve()));
+      child.kill('SIGKILL');
+      await child;
+      // The server dies with it (its parent-death signal); the temp dir stays.
+      for (let i = 0; i < 100 && (await postgresUnder(tmp)).length; i++) await new Promise((r) => setTimeout(r, 100));
+      expect((await execa('ls', ['-A', tmp])).stdout).toMatch(/^rehearse-\d+-/m);
+      const next = await execa(BIN, rehearseArgs(project, snapshotFor('slow'), ['--timeout', '1']).map((a) => a.replace('{reports}', path.join(work, 'r2'))),
+        { reject: false, env: { TMPDIR: tmp, CI: 'true' } });
+      expect(String(next.stderr)).toMatch(/\d+ leftover temp dir\(s\) of killed runs hold [\d.]+ [KMG]?B in .*: rehearse doctor --clean removes them/);
+      const clean = await execa(BIN, ['doctor', '--clean'], { reject: false, env: { TMPDIR: tmp, CI: 'true' } });
+      expect(clean.stdout).toMatch(/removed /);
+      expect([...(await execa('ls', ['-A', tmp])).stdout.split('\n').filter(Boolean), ...(await postgresUnder(tmp))]).toEqual([]);
+    } finally {
+      await execa('pkill', ['-f', `runner.py ${project}`], { reject: false });
+      rmSync(project, { recursive: true, force: true });
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('runs at once', () => {
   it('four rehearsals in one TMPDIR at the same time: each its own verdict, none sees the others as leftovers, nothing left', async () => {
     const work = mkdtempSync(path.join(os.tmpdir(), 'rehearse-test-four-'));

@@ -33,7 +33,7 @@ async function terminal(name: string, cwd: string, command: string) {
   sessions.push(session);
   const done = path.join(work, `${name}.exit`);
   await execa('tmux', ['new-session', '-d', '-s', session, '-x', '180', '-y', '50',
-    `cd '${cwd}' && env -u CI -u NO_COLOR TERM=xterm-256color LANG=C.UTF-8 TMPDIR='${path.join(work, 'tmp')}' ${command}; echo $? > '${done}'; sleep 600`]);
+    `cd '${cwd}' && env -u CI -u NO_COLOR TERM=xterm-256color LANG=C.UTF-8 TMPDIR='${path.join(work, 'tmp')}' XDG_CACHE_HOME='${path.join(work, 'cache')}' ${command}; echo $? > '${done}'; sleep 600`]);
   const screen = async () => (await execa('tmux', ['capture-pane', '-p', '-t', session, '-S', '-300'])).stdout;
   return {
     screen,

@@ -26,7 +26,7 @@ describe.skipIf(!hasTmux)('on a terminal', () => {
     const cmd = [BIN, 'run', '--project', project, '--snapshot', snapshotFor('remove-field'), '--python', PYTHON,
       '--report-dir', path.join(work, 'r')].map((a) => `'${a}'`).join(' ');
     await execa('tmux', ['new-session', '-d', '-s', session, '-x', '200', '-y', '60',
-      `env -u CI -u NO_COLOR TERM=xterm-256color LANG=C.UTF-8 ${cmd}; echo $? > '${done}'; sleep 600`]);
+      `env -u CI -u NO_COLOR TERM=xterm-256color LANG=C.UTF-8 XDG_CACHE_HOME='${path.join(work, 'cache')}' ${cmd}; echo $? > '${done}'; sleep 600`]);
     const screens: string[] = [];
     for (let i = 0; i < 600 && !existsSync(done); i++) {
       screens.push((await execa('tmux', ['capture-pane', '-p', '-t', session])).stdout);

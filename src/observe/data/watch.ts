@@ -96,12 +96,20 @@ export class DataWatch implements Observer {
     return Number(r.rows[0]!.n);
   }
 
+  /** Exact rows now: the snapshot's count where no row can have come or gone since (no insert, delete or rewrite), else counted. */
+  private async rowsNow(base: TableInfo, cur: TableInfo, stats: Map<number, TupleStats>): Promise<number> {
+    const s0 = this.snapshotStats.get(base.oid);
+    const s1 = stats.get(base.oid);
+    if (intactSince(base, cur, s0, s1) && s1!.ins === s0!.ins) return this.store.rows(base);
+    return this.countNow(cur);
+  }
+
   private async forwardStep(step: number, touched: Touch[], prev: Reading, now: Reading): Promise<void> {
     // Exact counts in parallel; the comparisons share the observer's session, one after another.
     const counted = await Promise.all(touched.map(async (t) => ({
       ...t,
       before: this.ledger.rowsBeforeStep(t.base.oid) ?? (await this.store.rows(t.base)),
-      now: t.cur ? await this.countNow(t.cur) : undefined,
+      now: t.cur ? await this.rowsNow(t.base, t.cur, now.stats) : undefined,
     })));
     for (const t of counted) {
       await this.rowsAfter(step, t, now);
@@ -233,7 +241,7 @@ export class DataWatch implements Observer {
       .filter(({ base, cur }) => this.ledger.rollbackCompares(base.oid,
         differsFromSnapshot(base, cur, this.snapshotStats.get(base.oid), stats.get(base.oid)), stillApplied));
     const counted = await Promise.all(todo.map(async (t) => ({
-      ...t, before: await this.store.rows(t.base), after: t.cur ? await this.countNow(t.cur) : undefined,
+      ...t, before: await this.store.rows(t.base), after: t.cur ? await this.rowsNow(t.base, t.cur, stats) : undefined,
     })));
     for (const { base, cur, before, after } of counted) {
       if (intactSince(base, cur, this.snapshotStats.get(base.oid), stats.get(base.oid))) {
