@@ -2,6 +2,7 @@
 // restored with the image's own client tools. Here no registry is reachable, so
 // .ci/run builds an offline stand-in for postgres:15 (../shared/docker/up.sh) and
 // containers use host networking. Skipped, with a notice, where no engine runs.
+import { rmSync } from 'node:fs';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SNAPSHOTS } from '../helpers/paths.js';
@@ -35,6 +36,7 @@ describe.skipIf(!engine)('--sandbox docker', () => {
   it.each(['base.sql.gz', 'base.dir'])('restores %s with the image\'s own tools', async (file) => {
     const project = makeProject('additive');
     const r = await runCli([...rehearseArgs(project, `${SNAPSHOTS}/${file}`), ...DOCKER], env);
+    rmSync(project, { recursive: true, force: true });
     expect(r.stderr).not.toMatch(/restore failed/);
     expect(r.exitCode).toBe(0);
     expect(await containers()).toBe('');

@@ -183,7 +183,7 @@ describe('rehearse run: the gate', () => {
   });
 
   it('checks a playbook\'s SQL invariants on the snapshot and after each phase', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
     const os = await import('node:os');
     const dir = mkdtempSync(`${os.tmpdir()}/rehearse-test-pb-`);
     const pb = `${dir}/invariants.yml`;
@@ -202,6 +202,7 @@ describe('rehearse run: the gate', () => {
       '',
     ].join('\n'));
     const r = await rehearseScenario('dedupe', ['--playbook', pb]);
+    rmSync(dir, { recursive: true, force: true });
     const inv = find(r, 'INVARIANT_FAILED').map((f) => [f.severity, (f.details as { invariant: string; when: string }).invariant, (f.details as { when: string }).when]);
     expect(inv).toEqual([
       ['warning', 'a broken query', 'snapshot'],
