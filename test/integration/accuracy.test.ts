@@ -84,6 +84,14 @@ describe('the way back', () => {
     expect(r.exitCode).toBe(0);
   });
 
+  it('an overwrite is counted exactly though the table was frozen after it (rows are told apart by xmin)', async () => {
+    const r = await rehearseScenario('overwrite-frozen');
+    expect(find(r, 'DATA_OVERWRITTEN').map((f) => [f.severity, f.migration, f.table, f.column, f.lost])).toEqual([
+      ['warning', '0003_round_totals_frozen', 'shop_order', 'total', 200],
+    ]);
+    expect(errors(r)).toEqual([]);
+  });
+
   it('--allow-overwrite accepts the rewrite', async () => {
     const r = await rehearseScenario('rewrite-reversible', ['--allow-overwrite', 'shop_order.total']);
     expect(find(r, 'DATA_OVERWRITTEN')[0]).toMatchObject({ allowed: true });

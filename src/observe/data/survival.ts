@@ -1,6 +1,7 @@
 // The comparisons of the data watch: the snapshot's hashes (./before-store.ts)
 // against the work database, joined by primary key. Each returns counts only.
 //   inPlace   how many of a column's values are unchanged where they stood, and NULLs filled
+//             (inPlaceSince: the same, hashing only the rows written since the snapshot)
 //   survival  how many survive somewhere the release put them: in place, in a
 //             column of the same row it added or wrote, or in a row linked by a
 //             foreign key (either direction) in a table it created or wrote
@@ -49,9 +50,58 @@ export async function inPlace(
   client: pg.Client, store: BeforeStore, base: TableInfo, cur: TableInfo, stored: Stored, attnums: number[],
   byName = false, as: ReadonlyMap<number, Domain> = new Map(),
 ): Promise<Map<number, InPlace>> {
+  return (await compareInPlace(client, store, base, cur, stored, attnums, byName, as))?.counts ?? new Map();
+}
+
+/**
+ * inPlace at the cost of the rows written since the snapshot. The work database
+ * is a copy of the template's files, so a tuple whose xmin is older than
+ * `newerThan` (the first free transaction id at the baseline) is the
+ * snapshot's own tuple, values and all, as long as the table kept its file
+ * (the caller checks) and the columns are the snapshot's own attributes. A
+ * rewrite (ALTER TYPE, VACUUM FULL, CLUSTER) makes a new file; freezing keeps
+ * the raw xmin (PostgreSQL 9.4 and later). Only newer
+ * tuples are hashed and joined. Undefined when a snapshot row is missing
+ * (deleted, or its key changed): the full comparison, after `moves`, is then
+ * the one that counts right.
+ */
+export async function inPlaceSince(
+  client: pg.Client, store: BeforeStore, base: TableInfo, cur: TableInfo, stored: Stored, attnums: number[],
+  newerThan: number, byName = false, as: ReadonlyMap<number, Domain> = new Map(),
+): Promise<Map<number, InPlace> | undefined> {
+  // An old tuple holds the snapshot's value only in the snapshot's own attribute: a
+  // column dropped and added again by name (a reversed RemoveField) reads NULL or
+  // its default there.
+  const other = attnums.some((a) => {
+    const c = column(base, cur, a, byName);
+    return c && (c.attnum !== a || c.type !== base.columns.get(a)!.type);
+  });
+  if (other) return undefined;
+  const written = `a.xmin::text::int8 >= ${newerThan}`;
+  const r = await compareInPlace(client, store, base, cur, stored, attnums, byName, as, written);
+  if (!r) return undefined;
+  const old = await client.query(`SELECT count(*) AS n FROM ${qualified(cur)} a WHERE NOT (${written})`);
+  if (r.joined + count(old, 'n') !== (await store.rows(base))) return undefined;
+  const gone = new Set(attnums.filter((a) => !column(base, cur, a, byName)));
+  return new Map(attnums.map((a) => {
+    const w = r.counts.get(a)!;
+    const present = stored.nonNull.get(a) ?? 0;
+    return [a, { present, unchanged: gone.has(a) ? 0 : present - (w.present - w.unchanged), filled: w.filled }];
+  }));
+}
+
+function column(base: TableInfo, cur: TableInfo, a: number, byName: boolean): ColumnInfo | undefined {
+  return byName ? [...cur.columns.values()].find((c) => c.name === base.columns.get(a)!.name) : cur.columns.get(a);
+}
+
+/** The counts of inPlace over the joined rows (those of `cur` matching `where`, if given), and how many rows joined. */
+async function compareInPlace(
+  client: pg.Client, store: BeforeStore, base: TableInfo, cur: TableInfo, stored: Stored, attnums: number[],
+  byName: boolean, as: ReadonlyMap<number, Domain>, where?: string,
+): Promise<{ counts: Map<number, InPlace>; joined: number } | undefined> {
   const key = rowKey(base, cur, 'a', byName);
-  if (!key || !attnums.length) return new Map();
-  const now = (a: number) => (byName ? [...cur.columns.values()].find((c) => c.name === base.columns.get(a)!.name) : cur.columns.get(a));
+  if (!key || !attnums.length) return undefined;
+  const now = (a: number) => column(base, cur, a, byName);
   const domain = (a: number) => as.get(a) ?? sharedDomain(base.columns.get(a)!.value, now(a)!.value);
   await store.ensure(base, stored, attnums.filter((a) => now(a)).map((a) => [a, domain(a)]));
   const selects = attnums.flatMap((a) => {
@@ -63,8 +113,12 @@ export async function inPlace(
       c ? `count(*) FILTER (WHERE ${h} IS NULL AND a.${ident(c.name)} IS NOT NULL) AS f${a}` : `0 AS f${a}`,
     ];
   });
-  const r = await client.query(`SELECT ${selects.join(', ')} FROM pg_temp.${stored.temp} b JOIN ${qualified(cur)} a ON ${key} = b.k`);
-  return new Map(attnums.map((a) => [a, { present: count(r, `n${a}`), unchanged: count(r, `u${a}`), filled: count(r, `f${a}`) }]));
+  const r = await client.query(`SELECT count(*) AS joined, ${selects.join(', ')} FROM pg_temp.${stored.temp} b JOIN ${qualified(cur)} a ON ${key} = b.k` +
+    (where ? ` WHERE ${where}` : ''));
+  return {
+    joined: count(r, 'joined'),
+    counts: new Map(attnums.map((a) => [a, { present: count(r, `n${a}`), unchanged: count(r, `u${a}`), filled: count(r, `f${a}`) }])),
+  };
 }
 
 /** Per snapshot column: how many of its non-null values (in rows still present) survive in place or in one of the places. */

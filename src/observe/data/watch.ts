@@ -19,7 +19,7 @@ import { differsFromSnapshot, intactSince, touchedBetween, type Reading, type To
 import type { DataFacts, LeftBehind } from './facts.js';
 import { LossLedger } from './ledger.js';
 import { placesFor, targetsFor, type ReleaseView } from './places.js';
-import { changes, inPlace, moves, survival } from './survival.js';
+import { changes, inPlace, inPlaceSince, moves, survival, type InPlace } from './survival.js';
 import { JSON_OR_NULL } from './values.js';
 
 export class DataWatch implements Observer {
@@ -36,6 +36,8 @@ export class DataWatch implements Observer {
   private readonly notIntact = new Map<number, Set<number>>();
   /** Text columns the release turned into json or jsonb: after the rollback they are compared as JSON. */
   private readonly madeJson = new Map<number, Map<number, 'json'>>();
+  /** The first transaction id free at the baseline: rows written since carry a newer xmin (undefined near wraparound). */
+  private newerThan: number | undefined;
 
   constructor(private readonly client: pg.Client, workConn: ConnInfo, templateConn: ConnInfo, private readonly events: Events) {
     // Exact counts run in parallel over a small pool; comparisons use the observer's session (its temp tables).
@@ -54,6 +56,10 @@ export class DataWatch implements Observer {
     this.snapshotStats = await at.stats();
     this.last = { tables: this.snapshot, stats: this.snapshotStats };
     await this.client.query(JSON_OR_NULL);
+    const r = await this.client.query<{ x: string }>('SELECT txid_snapshot_xmax(txid_current_snapshot())::text AS x');
+    const xid = Number(BigInt(r.rows[0]!.x) % 2n ** 32n);
+    // Tuples carry 32-bit xids: compared as numbers only while no wraparound can come within a run.
+    this.newerThan = xid < 2 ** 32 - 2 ** 30 ? xid : undefined;
   }
 
   async after(change: Change, outcome: ChangeOutcome, at: Moment): Promise<void> {
@@ -149,7 +155,7 @@ export class DataWatch implements Observer {
     if (!suspects.length) return;
     const stored = await this.store.hashes(base);
     if (!stored) return this.columnsWithoutKey(step, base, gone);
-    const here = await inPlace(this.client, this.store, base, cur, stored, suspects);
+    const here = await this.compare(base, cur, stored, suspects, false) ?? await inPlace(this.client, this.store, base, cur, stored, suspects);
     const written = this.written.get(base.oid) ?? new Set<number>();
     for (const [a, c] of here) if (cur.columns.has(a) && (c.present > c.unchanged || c.filled > 0)) written.add(a);
     this.written.set(base.oid, written);
@@ -214,10 +220,10 @@ export class DataWatch implements Observer {
       this.ledger.backwardMeasured(step, `${base.oid}`, cur ? Math.max(0, rows - (await this.countNow(cur))) : rows);
       return;
     }
-    const m = await moves(this.client, base, cur, stored, []);
-    this.ledger.backwardMeasured(step, `${base.oid}`, m.missing);
     const all = [...base.columns.keys()];
-    const here = await inPlace(this.client, this.store, base, cur, stored, all, true, this.madeJson.get(base.oid));
+    const quick = await this.compare(base, cur, stored, all, true);
+    this.ledger.backwardMeasured(step, `${base.oid}`, quick ? 0 : (await moves(this.client, base, cur, stored, [])).missing);
+    const here = quick ?? await inPlace(this.client, this.store, base, cur, stored, all, true, this.madeJson.get(base.oid));
     const broken = all.filter((a) => here.get(a)!.present > here.get(a)!.unchanged);
     const names = new Set([...base.columns.values()].map((c) => c.name));
     const added = [...cur.columns.values()].filter((c) => !names.has(c.name));
@@ -249,14 +255,26 @@ export class DataWatch implements Observer {
         continue;
       }
       const stored = cur ? await this.store.hashes(base) : undefined;
-      const missing = cur && stored ? (await moves(this.client, base, cur, stored, [])).missing : Math.max(0, before - (after ?? 0));
+      const quick = cur && stored ? await this.compare(base, cur, stored, [...base.columns.keys()], true) : undefined;
+      const missing = quick ? 0 : cur && stored ? (await moves(this.client, base, cur, stored, [])).missing : Math.max(0, before - (after ?? 0));
       this.ledger.rolledBack(base, before, after, missing);
-      if (cur && stored) await this.columnsBack(base, cur, stored);
+      if (cur && stored) await this.columnsBack(base, cur, stored, quick);
     }
   }
 
-  private async columnsBack(base: TableInfo, cur: TableInfo, stored: Stored): Promise<void> {
-    const here = await inPlace(this.client, this.store, base, cur, stored, [...base.columns.keys()], true, this.madeJson.get(base.oid));
+  /**
+   * inPlace over the rows written since the baseline only, where the table's
+   * other tuples are the snapshot's own (the same file).
+   * Undefined where that does not hold, or a snapshot row is missing: then the
+   * full comparison runs (and, first, `moves` counts the missing rows).
+   */
+  private async compare(base: TableInfo, cur: TableInfo, stored: Stored, attnums: number[], byName: boolean): Promise<Map<number, InPlace> | undefined> {
+    if (this.newerThan === undefined || cur.oid !== base.oid || cur.filenode !== base.filenode) return undefined;
+    return inPlaceSince(this.client, this.store, base, cur, stored, attnums, this.newerThan, byName, byName ? this.madeJson.get(base.oid) : undefined);
+  }
+
+  private async columnsBack(base: TableInfo, cur: TableInfo, stored: Stored, quick?: Map<number, InPlace>): Promise<void> {
+    const here = quick ?? await inPlace(this.client, this.store, base, cur, stored, [...base.columns.keys()], true, this.madeJson.get(base.oid));
     for (const c of base.columns.values()) {
       const r = here.get(c.attnum);
       if (!r) continue;

@@ -18,6 +18,7 @@ import type { ClientTool, ConnInfo, Sandbox, TemplateSeed } from '../provider.js
 import { HostToolsSandbox } from '../host-tools.js';
 import { freePort, isFree } from '../port.js';
 import { makeTempDir } from '../tmp.js';
+import { cloneByFiles } from './file-clone.js';
 
 export const SUPERUSER = 'rehearse';
 
@@ -52,6 +53,9 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
   readonly survivesExit = false;
   private proc: ResultPromise | undefined;
   private tornDown = false;
+  private cleanup: Cleanup | undefined;
+  /** setpriv's arguments that run a server binary as the postgres user (when we are root). */
+  private asPostgres: string[] = [];
 
   /**
    * The superuser's password, random per run: TCP on 127.0.0.1 asks for it
@@ -88,7 +92,24 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
   }
 
   createDatabase(name: string, template?: string): Promise<void> {
+    if (template && this.proc) return cloneByFiles(this, name, template);
     return createDatabase(this.conn('postgres'), name, template);
+  }
+
+  /**
+   * Stop the server cleanly, run `fn` on its data directory, start it again on
+   * the same port (the Django runner was told that port).
+   */
+  async whileStopped(fn: (dataDir: string) => Promise<void>): Promise<void> {
+    if (!this.proc || this.proc.exitCode !== null || !this.cleanup) throw new CannotRehearseError('the sandbox PostgreSQL is not running');
+    this.proc.kill('SIGINT');
+    const r = await this.proc;
+    if (r.exitCode !== 0) throw new CannotRehearseError(`the sandbox PostgreSQL did not stop cleanly (${r.signal ?? `exit ${r.exitCode}`})`);
+    this.stillWanted(this.cleanup);
+    const data = path.join(this.dir, 'data');
+    await fn(data);
+    this.stillWanted(this.cleanup);
+    await this.serve(this.cleanup, data, this.asPostgres, true);
   }
 
   describe(database: string): string {
@@ -130,7 +151,8 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
   }
 
   private async boot(cleanup: Cleanup, seed?: TemplateSeed): Promise<void> {
-    const asPostgres: string[] = [];
+    this.cleanup = cleanup;
+    const asPostgres = this.asPostgres;
     const owner = isRoot() ? await postgresUser() : undefined;
     if (owner) {
       chownSync(this.dir, owner.uid, owner.gid);
@@ -174,7 +196,7 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
     this.seeded = true;
   }
 
-  private async serve(cleanup: Cleanup, data: string, asPostgres: string[]): Promise<void> {
+  private async serve(cleanup: Cleanup, data: string, asPostgres: string[], samePort = false): Promise<void> {
     // A free port can be taken between finding it and binding it (another run, on a
     // shared runner): then the server stops at once, and another port is tried.
     for (let attempt = 1; ; attempt++) {
@@ -190,7 +212,7 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
       } catch (err) {
         const taken = /Address already in use/.test(existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
         if (!taken) throw err;
-        if (this.portChosen || attempt >= 5) {
+        if (this.portChosen || samePort || attempt >= 5) {
           throw new CannotRehearseError(`port ${this.port} on 127.0.0.1 is in use: ${this.portChosen ? 'pick another --port, or leave it out for a free one' : 'no free port after 5 tries'}`);
         }
         this.port = await freePort();
