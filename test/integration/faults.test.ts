@@ -162,9 +162,9 @@ describe('hangs', () => {
   });
 
   it('--timeout stops the whole run, saying where it was', async () => {
-    const r = await rehearseScenario('hang-spin', ['--timeout', '3']);
+    const r = await rehearseScenario('hang-spin', ['--timeout', '6']);
     expect(r.exitCode).toBe(3);
-    expect(r.report!.error).toMatch(/went past --timeout 3 s \(in forward, at shop\.0003_wait_for_flag: Raw Python operation\)/);
+    expect(r.report!.error).toMatch(/went past --timeout 6 s \(in forward, at shop\.0003_wait_for_flag: Raw Python operation\)/);
   });
 
   it('a migration waiting on its own lock through a second connection fails at the sandbox\'s lock_timeout', async () => {

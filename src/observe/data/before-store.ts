@@ -32,6 +32,10 @@ export class BeforeStore {
   private readonly templatePool: pg.Pool;
   private readonly counts = new Map<number, Promise<number>>();
   private readonly hashed = new Map<number, Promise<Stored | undefined>>();
+  private readonly nonNulls = new Map<number, Promise<Map<number, number>>>();
+  /** The hashes of the rows written so far, per table (./survival.ts inPlaceSince). */
+  private readonly partial = new Map<number, Stored>();
+  private batches = 0;
 
   constructor(
     /** The observer's own session: the temp tables live there. */
@@ -69,6 +73,68 @@ export class BeforeStore {
     if (!p) {
       p = this.load(t);
       this.hashed.set(t.oid, p);
+    }
+    return p;
+  }
+
+  /**
+   * The snapshot's hashes of only the rows the work database wrote since the
+   * baseline (xmin newer than `newerThan`): their keys are streamed to a
+   * template session, and only those rows are hashed there and streamed back.
+   * What inPlaceSince needs, at the cost of the rows written. Kept and grown
+   * as the run goes on: a key is shipped once (the rollback's comparison then
+   * costs nothing more). Where the full hashes are loaded already, those.
+   * `nonNull` is the whole table's.
+   */
+  async written(base: TableInfo, cur: TableInfo, newerThan: number, byName: boolean): Promise<Stored | undefined> {
+    const full = this.hashed.get(base.oid);
+    if (full) return full;
+    const workKey = rowKey(base, cur, 'a', byName);
+    const key = rowKey(base, base, 't');
+    if (!workKey || !key) return undefined;
+    const cols = [...base.columns.values()];
+    const temp = `rehearse_written_${base.oid}`;
+    const shipped = `rehearse_shipped_${base.oid}`;
+    let stored = this.partial.get(base.oid);
+    if (!stored) {
+      await this.work.query(`CREATE TEMP TABLE ${temp} (k text PRIMARY KEY, ${cols.map((c) => `h${c.attnum} int8`).join(', ')})`);
+      await this.work.query(`CREATE TEMP TABLE ${shipped} (k text, batch int)`);
+      stored = { temp, nonNull: await this.nonNullAll(base), domains: new Map(cols.map((c) => [c.attnum, new Set([canonical(c.value)])])) };
+      this.partial.set(base.oid, stored);
+    }
+    const batch = ++this.batches;
+    const added = await this.work.query(`INSERT INTO pg_temp.${shipped} SELECT ${workKey}, ${batch} FROM ${qualified(cur)} a
+      WHERE a.xmin::text::int8 >= ${newerThan} AND NOT EXISTS (SELECT 1 FROM pg_temp.${shipped} s WHERE s.k = ${workKey})`);
+    if (!added.rowCount) return stored;
+    const tc = await this.templatePool.connect();
+    try {
+      await tc.query('CREATE TEMP TABLE IF NOT EXISTS rehearse_written (k text)');
+      await tc.query('TRUNCATE pg_temp.rehearse_written');
+      await pipeline(
+        this.work.query(copyTo(`COPY (SELECT k FROM pg_temp.${shipped} WHERE batch = ${batch}) TO STDOUT`)),
+        tc.query(copyFrom('COPY pg_temp.rehearse_written FROM STDIN')),
+      );
+      await tc.query('ANALYZE pg_temp.rehearse_written');
+      const hashes = cols.map((c) => columnHash(canonical(c.value), 't', c));
+      await pipeline(
+        tc.query(copyTo(`COPY (SELECT ${key}, ${hashes.join(', ')} FROM ${qualified(base)} t JOIN pg_temp.rehearse_written w ON w.k = ${key}) TO STDOUT`)),
+        this.work.query(copyFrom(`COPY pg_temp.${temp} (k, ${cols.map((c) => `h${c.attnum}`).join(', ')}) FROM STDIN`)),
+      );
+    } finally {
+      tc.release();
+    }
+    await this.work.query(`ANALYZE pg_temp.${temp}`);
+    return stored;
+  }
+
+  /** Non-null values per column of the whole table in the snapshot (one scan, nothing hashed; read once). */
+  private nonNullAll(base: TableInfo): Promise<Map<number, number>> {
+    let p = this.nonNulls.get(base.oid);
+    if (!p) {
+      const cols = [...base.columns.values()];
+      p = this.templatePool.query(`SELECT ${cols.map((c) => `count(${ident(c.name)}) AS n${c.attnum}`).join(', ')} FROM ${qualified(base)}`)
+        .then((r) => new Map(cols.map((c) => [c.attnum, Number((r.rows[0] as Record<string, string>)[`n${c.attnum}`])])));
+      this.nonNulls.set(base.oid, p);
     }
     return p;
   }

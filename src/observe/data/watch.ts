@@ -14,13 +14,19 @@ import type { Events } from '../../report/events.js';
 import type { ConnInfo } from '../../sandbox/provider.js';
 import type { Moment, TableInfo, TupleStats } from '../catalog.js';
 import type { Change, ChangeOutcome, Observer, StepSummary } from '../observer.js';
-import { BeforeStore, type Stored } from './before-store.js';
+import { BeforeStore } from './before-store.js';
 import { differsFromSnapshot, intactSince, touchedBetween, type Reading, type Touch } from './detect.js';
 import type { DataFacts, LeftBehind } from './facts.js';
 import { LossLedger } from './ledger.js';
 import { placesFor, targetsFor, type ReleaseView } from './places.js';
 import { changes, inPlace, inPlaceSince, moves, survival, type InPlace } from './survival.js';
 import { JSON_OR_NULL } from './values.js';
+
+/** A comparison's counts per column, and the snapshot's non-null values per column. */
+interface Compared {
+  here: Map<number, InPlace>;
+  nonNull: Map<number, number>;
+}
 
 export class DataWatch implements Observer {
   readonly name = 'data';
@@ -153,19 +159,18 @@ export class DataWatch implements Observer {
       this.madeJson.set(base.oid, (this.madeJson.get(base.oid) ?? new Map()).set(a, 'json'));
     }
     if (!suspects.length) return;
-    const stored = await this.store.hashes(base);
-    if (!stored) return this.columnsWithoutKey(step, base, gone);
-    const here = await this.compare(base, cur, stored, suspects, false) ?? await inPlace(this.client, this.store, base, cur, stored, suspects);
+    if (!base.pk.length) return this.columnsWithoutKey(step, base, gone);
+    const { here, nonNull } = await this.compare(base, cur, suspects, false) ?? await this.compareAll(base, cur, suspects, false);
     const written = this.written.get(base.oid) ?? new Set<number>();
     for (const [a, c] of here) if (cur.columns.has(a) && (c.present > c.unchanged || c.filled > 0)) written.add(a);
     this.written.set(base.oid, written);
     const broken = suspects.filter((a) => here.get(a)!.present > here.get(a)!.unchanged);
     this.notIntact.set(base.oid, new Set(broken));
-    const survived = broken.length ? await survival(this.client, this.store, base, cur, stored, broken, placesFor(cur, this.view(now))) : new Map<number, number>();
+    const survived = broken.length ? await survival(this.client, this.store, base, cur, (await this.store.hashes(base))!, broken, placesFor(cur, this.view(now))) : new Map<number, number>();
     this.ledger.columnsMeasured(step, base, suspects.map((a) => {
       const c = here.get(a)!;
       return {
-        attnum: a, name: base.columns.get(a)!.name, present: c.present, nonNullBefore: stored.nonNull.get(a) ?? c.present,
+        attnum: a, name: base.columns.get(a)!.name, present: c.present, nonNullBefore: nonNull.get(a) ?? c.present,
         lost: survived.has(a) ? c.present - survived.get(a)! : 0,
         change: !cur.columns.has(a) ? 'dropped' : retyped.includes(a) ? 'retyped' : 'written',
       };
@@ -214,20 +219,19 @@ export class DataWatch implements Observer {
       for (const key of [`${base.oid}`, ...[...base.columns.keys()].map((a) => `${base.oid}.${a}`)]) this.ledger.backwardMeasured(step, key, 0);
       return;
     }
-    const stored = await this.store.hashes(base);
     const rows = await this.store.rows(base);
-    if (!cur || !stored) {
+    if (!cur || !base.pk.length) {
       this.ledger.backwardMeasured(step, `${base.oid}`, cur ? Math.max(0, rows - (await this.countNow(cur))) : rows);
       return;
     }
     const all = [...base.columns.keys()];
-    const quick = await this.compare(base, cur, stored, all, true);
-    this.ledger.backwardMeasured(step, `${base.oid}`, quick ? 0 : (await moves(this.client, base, cur, stored, [])).missing);
-    const here = quick ?? await inPlace(this.client, this.store, base, cur, stored, all, true, this.madeJson.get(base.oid));
+    const quick = await this.compare(base, cur, all, true);
+    this.ledger.backwardMeasured(step, `${base.oid}`, quick ? 0 : (await moves(this.client, base, cur, (await this.store.hashes(base))!, [])).missing);
+    const { here } = quick ?? await this.compareAll(base, cur, all, true);
     const broken = all.filter((a) => here.get(a)!.present > here.get(a)!.unchanged);
     const names = new Set([...base.columns.values()].map((c) => c.name));
     const added = [...cur.columns.values()].filter((c) => !names.has(c.name));
-    const survived = broken.length ? await survival(this.client, this.store, base, cur, stored, broken, added.length ? [{ kind: 'row', columns: added }] : [], true) : new Map();
+    const survived = broken.length ? await survival(this.client, this.store, base, cur, (await this.store.hashes(base))!, broken, added.length ? [{ kind: 'row', columns: added }] : [], true) : new Map();
     for (const a of all) this.ledger.backwardMeasured(step, `${base.oid}.${a}`, survived.has(a) ? here.get(a)!.present - survived.get(a)! : 0);
   }
 
@@ -254,11 +258,12 @@ export class DataWatch implements Observer {
         this.ledger.rolledBack(base, before, after, 0);
         continue;
       }
-      const stored = cur ? await this.store.hashes(base) : undefined;
-      const quick = cur && stored ? await this.compare(base, cur, stored, [...base.columns.keys()], true) : undefined;
-      const missing = quick ? 0 : cur && stored ? (await moves(this.client, base, cur, stored, [])).missing : Math.max(0, before - (after ?? 0));
+      const keyed = cur && base.pk.length ? cur : undefined;
+      const all = [...base.columns.keys()];
+      const quick = keyed && await this.compare(base, keyed, all, true);
+      const missing = quick ? 0 : keyed ? (await moves(this.client, base, keyed, (await this.store.hashes(base))!, [])).missing : Math.max(0, before - (after ?? 0));
       this.ledger.rolledBack(base, before, after, missing);
-      if (cur && stored) await this.columnsBack(base, cur, stored, quick);
+      if (keyed) this.columnsBack(base, quick || await this.compareAll(base, keyed, all, true));
     }
   }
 
@@ -268,18 +273,26 @@ export class DataWatch implements Observer {
    * Undefined where that does not hold, or a snapshot row is missing: then the
    * full comparison runs (and, first, `moves` counts the missing rows).
    */
-  private async compare(base: TableInfo, cur: TableInfo, stored: Stored, attnums: number[], byName: boolean): Promise<Map<number, InPlace> | undefined> {
+  private async compare(base: TableInfo, cur: TableInfo, attnums: number[], byName: boolean): Promise<Compared | undefined> {
     if (this.newerThan === undefined || cur.oid !== base.oid || cur.filenode !== base.filenode) return undefined;
-    return inPlaceSince(this.client, this.store, base, cur, stored, attnums, this.newerThan, byName, byName ? this.madeJson.get(base.oid) : undefined);
+    const stored = await this.store.written(base, cur, this.newerThan, byName);
+    const here = stored && await inPlaceSince(this.client, this.store, base, cur, stored, attnums, this.newerThan, byName, byName ? this.madeJson.get(base.oid) : undefined);
+    return here ? { here, nonNull: stored!.nonNull } : undefined;
   }
 
-  private async columnsBack(base: TableInfo, cur: TableInfo, stored: Stored, quick?: Map<number, InPlace>): Promise<void> {
-    const here = quick ?? await inPlace(this.client, this.store, base, cur, stored, [...base.columns.keys()], true, this.madeJson.get(base.oid));
+  /** inPlace over every row, on the snapshot's full hashes (loaded once). The table has a primary key. */
+  private async compareAll(base: TableInfo, cur: TableInfo, attnums: number[], byName: boolean): Promise<Compared> {
+    const stored = (await this.store.hashes(base))!;
+    const here = await inPlace(this.client, this.store, base, cur, stored, attnums, byName, byName ? this.madeJson.get(base.oid) : undefined);
+    return { here, nonNull: stored.nonNull };
+  }
+
+  private columnsBack(base: TableInfo, { here, nonNull }: Compared): void {
     for (const c of base.columns.values()) {
       const r = here.get(c.attnum);
       if (!r) continue;
       this.ledger.columnRolledBack(base, {
-        attnum: c.attnum, name: c.name, nonNullBefore: stored.nonNull.get(c.attnum) ?? 0,
+        attnum: c.attnum, name: c.name, nonNullBefore: nonNull.get(c.attnum) ?? 0,
         present: r.present, changed: r.present - r.unchanged, filled: r.filled,
       });
     }

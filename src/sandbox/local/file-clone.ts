@@ -23,7 +23,13 @@ export interface StoppableServer {
   whileStopped(fn: (dataDir: string) => Promise<void>): Promise<void>;
 }
 
-export async function cloneByFiles(server: StoppableServer, name: string, template: string): Promise<void> {
+/** Below this, PostgreSQL's own clone is quicker than a stop and a start (measured: 0.3 s against 0.5 s at 0.3 GB). */
+const FILE_CLONE_FROM_BYTES = 512 * 1024 ** 2;
+
+export async function cloneByFiles(server: StoppableServer, name: string, template: string, fromBytes = FILE_CLONE_FROM_BYTES): Promise<void> {
+  const bytes = await withClient(server.conn('postgres'), async (c) =>
+    Number((await c.query<{ n: string }>('SELECT pg_database_size($1) AS n', [template])).rows[0]!.n));
+  if (bytes < fromBytes) return createDatabase(server.conn('postgres'), name, template);
   // Relations outside the default tablespace live outside base/OID: only
   // PostgreSQL's own clone handles them (a restore here never makes any, but a
   // snapshot could carry them through a plain SQL dump). The shared catalogs'

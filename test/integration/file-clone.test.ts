@@ -1,0 +1,47 @@
+// The work database as a file copy of the template (src/sandbox/local/file-clone.ts),
+// on a real cluster: the clone holds the template's data and indexes, takes
+// writes without touching the template, and the server comes back on its port.
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cleanup } from '../../src/cleanup.js';
+import { withClient } from '../../src/db.js';
+import { cloneByFiles } from '../../src/sandbox/local/file-clone.js';
+import { LocalSandbox } from '../../src/sandbox/local/cluster.js';
+
+const cleanup = new Cleanup();
+let box: LocalSandbox;
+const q = <R extends pg.QueryResultRow>(db: string, sql: string) => withClient(box.conn(db), async (c) => (await c.query<R>(sql)).rows);
+
+beforeAll(async () => {
+  box = await LocalSandbox.start(cleanup);
+  await box.createDatabase('tpl');
+  await q('tpl', `CREATE TABLE t (id int PRIMARY KEY, name text, doc jsonb);
+    INSERT INTO t SELECT g, 'name ' || g, jsonb_build_object('g', g) FROM generate_series(1, 50000) g;
+    CREATE INDEX t_name ON t (name); CREATE SEQUENCE s START 7;`);
+});
+afterAll(() => cleanup.drain());
+
+describe('a clone by files', () => {
+  it('holds the template\'s rows, indexes and sequences; writes to it leave the template alone; the port stays', async () => {
+    const port = box.port;
+    await cloneByFiles(box, 'work', 'tpl', 0);
+    expect(box.port).toBe(port);
+    expect(await q('work', 'SELECT count(*)::int AS n, sum(id)::int8::text AS s FROM t')).toEqual([{ n: 50000, s: String(50000 * 50001 / 2) }]);
+    // Read through the index, so that a broken index file would show.
+    expect(await withClient(box.conn('work'), async (c) => {
+      await c.query('SET enable_seqscan = off');
+      return (await c.query("SELECT id FROM t WHERE name = 'name 777'")).rows;
+    })).toEqual([{ id: 777 }]);
+    expect(await q('work', "SELECT nextval('s')::int AS v")).toEqual([{ v: 7 }]);
+    await q('work', 'DELETE FROM t WHERE id > 100');
+    await q('work', 'VACUUM t');
+    await q('work', 'ALTER TABLE t ADD COLUMN extra int DEFAULT 1');
+    expect(await q('work', 'SELECT count(*)::int AS n FROM t')).toEqual([{ n: 100 }]);
+    expect(await q('tpl', 'SELECT count(*)::int AS n FROM t')).toEqual([{ n: 50000 }]);
+    expect(await q('tpl', "SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 't'")).toEqual([{ n: 3 }]);
+    // The clone is a database in its own right: it can be dropped, and the template cloned again.
+    await q('postgres', 'DROP DATABASE work');
+    await cloneByFiles(box, 'work', 'tpl', 0);
+    expect(await q('work', 'SELECT count(*)::int AS n FROM t')).toEqual([{ n: 50000 }]);
+  });
+});
