@@ -232,7 +232,12 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
     throw new CannotRehearseError('the sandbox was torn down while it started');
   }
 
-  /** Throwaway tuning: durability buys nothing here, and restores are write-heavy. */
+  /**
+   * Throwaway tuning: durability buys nothing here, and restores are write-heavy.
+   * maintenance_work_mem stays at PostgreSQL's default (64 MB): 512 MB made index
+   * builds slower here, in the restore and in the migrations (a CREATE INDEX on
+   * 16.8M rows: 26 s against 19 s), and the default is what most servers run.
+   */
   private serverConfig(): string {
     const cpus = Math.max(2, os.cpus().length);
     return [
@@ -245,7 +250,6 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
       'checkpoint_timeout = 1h',
       'autovacuum = off',
       'shared_buffers = 256MB',
-      'maintenance_work_mem = 512MB',
       `max_parallel_maintenance_workers = ${Math.min(4, cpus)}`,
       'max_connections = 60',
       "listen_addresses = '127.0.0.1'",
