@@ -142,7 +142,7 @@ async function rehearseChosen(
         provider, providerOptions: provider.options(flags),
         ...(chosen.choices.probeTraffic ? { probeTraffic: true } : {}),
         // Rehearsing again and again is what a person at a terminal does: the cache is for them.
-        ...cacheOf({ ...(flags.cache === false ? { cache: false } : {}), ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}) }),
+        ...cacheOf(flags),
         ...(pause !== 'never' ? { pause: pauseHook(pause, ask, terminal, cleanup, policy) } : {}),
       };
       const { session, state } = await rehearse(await prepare(opts), opts, cleanup, events);

@@ -28,8 +28,10 @@ export const restore: Step = {
       await events.timed('restoreMs', () => withClient(session.sandbox.conn(template), (c) => c.query('ANALYZE')));
     }
     session.templateReady = true;
+    const t0 = Date.now();
     await events.timed('cloneMs', () => session.sandbox.createDatabase(work, template));
-    events.note(`restored into ${template}, cloned to ${work}`);
+    const took = `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+    events.note(session.sandbox.seeded ? `cached template cloned to ${work} in ${took}` : `restored into ${template}, cloned to ${work} in ${took}`);
     await session.openObservers();
   },
 };

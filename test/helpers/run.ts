@@ -71,3 +71,49 @@ export async function rehearseScenario(scenario: string, extra: string[] = [], e
 export function cleanupProjects(): void {
   for (const p of projects.splice(0)) rmSync(p, { recursive: true, force: true });
 }
+
+export interface Interrupted {
+  r: Awaited<ReturnType<typeof execa>>;
+  /** From the act to the run's exit. */
+  elapsed: number;
+  /** Entries left in the run's TMPDIR, postgres processes started there, and the project's Django runners still alive. */
+  left: string[];
+}
+
+/**
+ * Start a run in a TMPDIR of its own, wait until its progress shows `ready`
+ * (and `settle` ms more, to be inside that phase's work), `act` on it (a
+ * signal, a fault from outside), and collect what outlived it. `detached`: in a
+ * process group of its own, like a terminal's foreground job.
+ */
+export async function actDuring(o: {
+  project: string; snapshot: string; ready: RegExp; settle?: number; extra?: string[]; env?: Record<string, string>; detached?: boolean;
+}, act: (pid: number, tmp: string) => Promise<void> | void): Promise<Interrupted> {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'rehearse-test-act-'));
+  chmodSync(work, 0o755);
+  const tmp = path.join(work, 'tmp');
+  await execa('mkdir', ['-m', '1777', tmp]);
+  const child = execa(BIN, rehearseArgs(o.project, o.snapshot, o.extra).map((a) => a.replace('{reports}', path.join(work, 'r'))), {
+    reject: false, detached: o.detached ?? false, env: { TMPDIR: tmp, CI: 'true', ...o.env },
+  });
+  let stderr = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`never saw ${o.ready}: ${stderr}`)), 60_000);
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (o.ready.test(stderr)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  await new Promise((r) => setTimeout(r, o.settle ?? 500));
+  await act(child.pid!, tmp);
+  const started = Date.now();
+  const r = await child;
+  const elapsed = Date.now() - started;
+  const runners = (await execa('pgrep', ['-af', `runner.py ${o.project}`], { reject: false })).stdout.split('\n').filter((l) => l && !l.includes('pgrep'));
+  const left = [...readdirSync(tmp), ...(await postgresUnder(tmp)), ...runners];
+  rmSync(work, { recursive: true, force: true });
+  return { r, elapsed, left };
+}

@@ -35,6 +35,7 @@ describe('the template cache', () => {
     const warm = await rehearseScenario('remove-field', CACHE);
     expect(warm.stderr).toMatch(/cached template of this snapshot from .*: no restore/);
     expect(warm.stderr).toMatch(/restore: skipped/);
+    expect(warm.stderr).toMatch(/cached template cloned to rehearse_work in \d+\.\d s/);
     expect(warm.exitCode).toBe(cold.exitCode);
     expect(warm.report!.verdict).toBe(cold.report!.verdict);
     expect(findings(warm)).toEqual(findings(cold));

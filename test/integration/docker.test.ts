@@ -7,14 +7,14 @@ import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SNAPSHOTS } from '../helpers/paths.js';
 import { cleanupProjects, rehearseArgs, rehearseScenario, runCli, type CliRun } from '../helpers/run.js';
+import { DOCKER_ARGS, DOCKER_ENV, IMAGE, dockerReady } from '../helpers/docker.js';
 import { makeProject } from '../helpers/project.js';
 
-const IMAGE = process.env.REHEARSE_TEST_PG_IMAGE ?? 'rehearse-test/postgres:15';
-const engine = (await execa('docker', ['image', 'inspect', IMAGE], { reject: false, timeout: 20_000 })).exitCode === 0;
+const engine = await dockerReady();
 if (!engine) console.warn(`NOTICE: no Docker engine with ${IMAGE} here (run ../shared/docker/up.sh); the docker sandbox tests are skipped`);
 
-const DOCKER = ['--sandbox', 'docker', '--image', IMAGE, '--docker-network', 'host'];
-const env = { TESTCONTAINERS_RYUK_DISABLED: 'true', TESTCONTAINERS_HOST_OVERRIDE: '127.0.0.1', DOCKER_HOST: process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock' };
+const DOCKER = DOCKER_ARGS;
+const env = DOCKER_ENV;
 afterAll(cleanupProjects);
 
 const summary = (r: CliRun) =>

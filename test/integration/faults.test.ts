@@ -11,9 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DOCKER_ARGS, DOCKER_ENV, dockerReady } from '../helpers/docker.js';
 import { BIN, PYTHON } from '../helpers/paths.js';
 import { makeProject } from '../helpers/project.js';
-import { cleanupProjects, postgresUnder, rehearseArgs, rehearseScenario, runCli } from '../helpers/run.js';
+import { actDuring, cleanupProjects, postgresUnder, rehearseArgs, rehearseScenario, runCli } from '../helpers/run.js';
 import { snapshotFor } from '../helpers/snapshots.js';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'rehearse-test-faults-'));
@@ -23,35 +24,16 @@ afterAll(() => {
 });
 
 /** Start a run of `scenario`, wait until `ready` shows on stderr, then do `fault` to it. */
+/** A fault from outside while a scenario's run is at `ready`: its exit, its stderr, and what outlived it. */
 async function faultDuring(scenario: string, ready: RegExp, fault: (pid: number, tmp: string) => Promise<void>,
   extra: string[] = [], env: Record<string, string> = {}) {
-  const work = mkdtempSync(path.join(os.tmpdir(), 'rehearse-test-fault-'));
-  await execa('chmod', ['755', work]);
-  const tmp = path.join(work, 'tmp');
-  await execa('mkdir', ['-m', '1777', tmp]);
   const project = makeProject(scenario);
-  const child = execa(BIN, rehearseArgs(project, snapshotFor(scenario), extra).map((a) => a.replace('{reports}', path.join(work, 'r'))), {
-    reject: false, env: { TMPDIR: tmp, CI: 'true', ...env },
-  });
-  let stderr = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`never saw ${ready}: ${stderr}`)), 60_000);
-    child.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      if (ready.test(stderr)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  await new Promise((r) => setTimeout(r, 500));
-  await fault(child.pid!, tmp);
-  const r = await child;
-  const left = [...(await execa('ls', ['-A', tmp])).stdout.split('\n').filter(Boolean), ...(await postgresUnder(tmp)),
-    ...(await execa('pgrep', ['-af', `runner.py ${project}`], { reject: false })).stdout.split('\n').filter((l) => l && !l.includes('pgrep'))];
-  rmSync(work, { recursive: true, force: true });
-  rmSync(project, { recursive: true, force: true });
-  return { exitCode: r.exitCode, stderr: String(r.stderr), left };
+  try {
+    const { r, left } = await actDuring({ project, snapshot: snapshotFor(scenario), ready, extra, env }, fault);
+    return { exitCode: r.exitCode, stderr: String(r.stderr), left };
+  } finally {
+    rmSync(project, { recursive: true, force: true });
+  }
 }
 
 const pidsOf = async (pattern: string) => (await execa('pgrep', ['-f', pattern], { reject: false })).stdout.split('\n').filter(Boolean).map(Number);
@@ -80,9 +62,8 @@ describe('faults from outside', () => {
 });
 
 describe('the docker sandbox', () => {
-  const IMAGE = process.env.REHEARSE_TEST_PG_IMAGE ?? 'rehearse-test/postgres:15';
-  const env = { TESTCONTAINERS_RYUK_DISABLED: 'true', TESTCONTAINERS_HOST_OVERRIDE: '127.0.0.1', DOCKER_HOST: process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock' };
-  const docker = execa('docker', ['image', 'inspect', IMAGE], { reject: false }).then((r) => r.exitCode === 0);
+  const env = DOCKER_ENV;
+  const docker = dockerReady();
   const ours = async () => (await execa('docker', ['ps', '-aq', '--filter', 'label=rehearse.run'], { env, reject: false })).stdout.trim();
 
   it('its container killed from outside mid-migration: exit 3, one line, no container, nothing left', async (ctx) => {
@@ -91,7 +72,7 @@ describe('the docker sandbox', () => {
       const ids = await ours();
       expect(ids).not.toBe('');
       await execa('docker', ['kill', ...ids.split('\n')], { env });
-    }, ['--sandbox', 'docker', '--image', IMAGE, '--docker-network', 'host'], env);
+    }, DOCKER_ARGS, env);
     expect(r.exitCode, r.stderr).toBe(3);
     expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^rehearse: /);
     expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -1,67 +1,39 @@
 // Interrupts: SIGTERM (a pipeline cancelling the job) and Ctrl-C (SIGINT to the
 // whole foreground process group), in every phase of a run and in each sandbox,
 // must tear down every process, container and temp dir.
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DOCKER_ARGS, DOCKER_ENV, dockerReady } from '../helpers/docker.js';
 import { makeProject } from '../helpers/project.js';
-import { BIN, SNAPSHOTS } from '../helpers/paths.js';
+import { SNAPSHOTS } from '../helpers/paths.js';
 import { snapshotFor } from '../helpers/snapshots.js';
-import { postgresUnder, rehearseArgs } from '../helpers/run.js';
+import { actDuring } from '../helpers/run.js';
 
 const project = makeProject('slow');
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
-async function interruptDuringForward(signal: 'SIGTERM' | 'SIGINT', group: boolean, extra: string[] = [], extraEnv: Record<string, string> = {}) {
-  const work = mkdtempSync(path.join(os.tmpdir(), 'rehearse-test-sig-'));
-  chmodSync(work, 0o755);
-  const tmp = path.join(work, 'tmp');
-  await execa('mkdir', ['-m', '1777', tmp]);
-  const child = execa(BIN, rehearseArgs(project, snapshotFor('slow'), extra).map((a) => a.replace('{reports}', path.join(work, 'r'))), {
-    reject: false,
-    detached: group, // its own process group, like a terminal's foreground job
-    env: { TMPDIR: tmp, CI: 'true', ...extraEnv },
-  });
-  let stderr = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`never reached forward: ${stderr}`)), 60_000);
-    child.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      if (/forward: /.test(stderr)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  await new Promise((r) => setTimeout(r, 500)); // inside pg_sleep now
-  if (group) process.kill(-child.pid!, signal);
-  else child.kill(signal);
-  const started = Date.now();
-  const r = await child;
-  const elapsed = Date.now() - started;
-  const left = [...readdirSync(tmp), ...(await postgresUnder(tmp))];
-  const runners = (await execa('pgrep', ['-af', `runner.py ${project}`], { reject: false })).stdout.trim();
-  rmSync(work, { recursive: true, force: true });
-  return { r, elapsed, left, runners };
+/** A signal while the slow scenario's migration sleeps; `group`: to the whole process group, as Ctrl-C is. */
+function interruptDuringForward(signal: 'SIGTERM' | 'SIGINT', group: boolean, extra: string[] = [], env: Record<string, string> = {}) {
+  return actDuring({ project, snapshot: snapshotFor('slow'), ready: /forward: /, extra, env, detached: group },
+    (pid) => void process.kill(group ? -pid : pid, signal));
 }
 
 describe('interrupts tear everything down', () => {
   it('SIGTERM mid-migration: exit 143, no postgres, no runner, no temp dirs', async () => {
-    const { r, elapsed, left, runners } = await interruptDuringForward('SIGTERM', false);
+    const { r, elapsed, left } = await interruptDuringForward('SIGTERM', false);
     expect(r.exitCode).toBe(143);
     expect(r.stderr).toMatch(/interrupted by SIGTERM; everything was torn down/);
     expect(left).toEqual([]);
-    expect(runners).toBe('');
     expect(elapsed).toBeLessThan(30_000); // did not wait for the 60 s migration
   });
 
   it('Ctrl-C (SIGINT to the process group) mid-migration: exit 130, nothing left', async () => {
-    const { r, left, runners } = await interruptDuringForward('SIGINT', true);
+    const { r, left } = await interruptDuringForward('SIGINT', true);
     expect(r.exitCode).toBe(130);
     expect(left).toEqual([]);
-    expect(runners).toBe('');
   });
 });
 
@@ -103,44 +75,23 @@ describe('an interrupt in every phase', () => {
 
   it.each(cases)('%s, %s', async (phase, signal) => {
     const setup = PHASE_SETUPS[phase]!;
-    const work = mkdtempSync(path.join(scratch, 'run-'));
-    chmodSync(work, 0o755);
-    const tmp = path.join(work, 'tmp');
-    await execa('mkdir', ['-m', '1777', tmp]);
-    const snapshot = setup.snapshot?.() ?? path.join(SNAPSHOTS, 'base.dump');
-    const args = rehearseArgs(slowProject, snapshot, setup.extra?.() ?? []).map((a) => a.replace('{reports}', path.join(work, 'r')));
-    const child = execa(BIN, args, { reject: false, detached: true, env: { TMPDIR: tmp, CI: 'true', ...setup.env } });
-    let stderr = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`never reached ${phase}: ${stderr}`)), 60_000);
-      child.stderr!.on('data', (d: Buffer) => {
-        stderr += d.toString();
-        if (setup.ready.test(stderr)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
-    await new Promise((r) => setTimeout(r, setup.wait));
     // Ctrl-C reaches the whole foreground group; a pipeline's SIGTERM reaches rehearse.
-    if (signal === 'SIGINT') process.kill(-child.pid!, signal);
-    else child.kill(signal);
-    const r = await child;
+    const { r, left } = await actDuring({
+      project: slowProject, snapshot: setup.snapshot?.() ?? path.join(SNAPSHOTS, 'base.dump'), ready: setup.ready, settle: setup.wait,
+      extra: setup.extra?.() ?? [], env: setup.env ?? {}, detached: true,
+    }, (pid) => void process.kill(signal === 'SIGINT' ? -pid : pid, signal));
     expect(r.exitCode, String(r.stderr)).toBe(signal === 'SIGINT' ? 130 : 143);
     expect(String(r.stderr)).not.toMatch(/\n\s+at /);
-    expect([...readdirSync(tmp), ...(await postgresUnder(tmp))]).toEqual([]);
-    const runners = (await execa('pgrep', ['-af', `runner.py ${slowProject}`], { reject: false })).stdout.trim();
-    expect(runners).toBe('');
+    expect(left).toEqual([]);
   });
 });
 
 describe('interrupts in other sandboxes', () => {
-  const IMAGE = process.env.REHEARSE_TEST_PG_IMAGE ?? 'rehearse-test/postgres:15';
-  const docker = execa('docker', ['image', 'inspect', IMAGE], { reject: false }).then((r) => r.exitCode === 0);
+  const docker = dockerReady();
   it('SIGTERM mid-migration in a docker sandbox: exit 143, the container is gone', async (ctx) => {
     if (!(await docker)) return ctx.skip();
-    const env = { TESTCONTAINERS_RYUK_DISABLED: 'true', TESTCONTAINERS_HOST_OVERRIDE: '127.0.0.1', DOCKER_HOST: process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock' };
-    const { r, left } = await interruptDuringForward('SIGTERM', false, ['--sandbox', 'docker', '--image', IMAGE, '--docker-network', 'host'], env);
+    const env = DOCKER_ENV;
+    const { r, left } = await interruptDuringForward('SIGTERM', false, DOCKER_ARGS, env);
     expect(r.exitCode).toBe(143);
     expect(left).toEqual([]);
     const containers = await execa('docker', ['ps', '-aq', '--filter', 'label=rehearse.run'], { env });

@@ -1,7 +1,7 @@
 // Change detection on hand-made catalog readings: no database.
 import { describe, expect, it } from 'vitest';
 import type { TableInfo } from '../catalog.js';
-import { intactSince, touchedBetween } from './detect.js';
+import { differsFromSnapshot, intactSince, touchedBetween } from './detect.js';
 import { valueType } from './values.js';
 
 const table = (oid: number, filenode: number, cols: Array<[number, string]>): TableInfo => ({
@@ -52,5 +52,23 @@ describe('values intact since the snapshot', () => {
     ['a new table of the same name', { ...table(2, 10, [[1, 'integer'], [2, 'text']]) }, { ins: 100, upd: 2, del: 1 }],
   ])('%s: not intact', (_, cur, s1) => {
     expect(intactSince(base, cur, s0, s1)).toBe(false);
+  });
+});
+
+describe('differs from the snapshot (which tables the rollback comparison takes)', () => {
+  const base = table(1, 10, [[1, 'integer'], [2, 'text']]);
+  const s0 = { ins: 100, upd: 2, del: 1 };
+  it('the same table, columns and counters: no', () => {
+    expect(differsFromSnapshot(base, table(1, 10, [[1, 'integer'], [2, 'text']]), s0, { ...s0 })).toBe(false);
+  });
+  it.each([
+    ['gone', undefined, s0],
+    ['a column added', table(1, 10, [[1, 'integer'], [2, 'text'], [3, 'boolean']]), s0],
+    ['a row inserted', base, { ins: 101, upd: 2, del: 1 }],
+    ['a row updated', base, { ins: 100, upd: 3, del: 1 }],
+    ['rewritten', table(1, 11, [[1, 'integer'], [2, 'text']]), s0],
+    ['no counters', base, undefined],
+  ])('%s: yes', (_, cur, s1) => {
+    expect(differsFromSnapshot(base, cur, s0, s1)).toBe(true);
   });
 });

@@ -43,11 +43,6 @@ export function touchedBetween(baseline: Map<number, TableInfo>, prev: Reading, 
   return touched;
 }
 
-/** Whether a table differs in any way from the snapshot's (after a rollback, it may be a new table of the same name). */
-export function differsFromSnapshot(base: TableInfo, cur: TableInfo | undefined, s0: TupleStats | undefined, s1: TupleStats | undefined): boolean {
-  if (!cur || cur.oid !== base.oid || cur.filenode !== base.filenode || columnsKey(cur) !== columnsKey(base)) return true;
-  return !!(s0 && s1 && (s0.ins !== s1.ins || s0.upd !== s1.upd || s0.del !== s1.del));
-}
 
 /**
  * Whether every snapshot value of a table is still where it was: the same
@@ -60,6 +55,14 @@ export function intactSince(base: TableInfo, cur: TableInfo | undefined, s0: Tup
   if (!cur || cur.oid !== base.oid || cur.filenode !== base.filenode || !s0 || !s1) return false;
   for (const c of base.columns.values()) if (cur.columns.get(c.attnum)?.type !== c.type) return false;
   return s1.upd === s0.upd && s1.del === s0.del;
+}
+
+/**
+ * Whether a table differs in any way from the snapshot's (after a rollback, it
+ * may be a new table of the same name): not intact, or a column added, or a row.
+ */
+export function differsFromSnapshot(base: TableInfo, cur: TableInfo | undefined, s0: TupleStats | undefined, s1: TupleStats | undefined): boolean {
+  return !intactSince(base, cur, s0, s1) || columnsKey(cur!) !== columnsKey(base) || s0!.ins !== s1!.ins;
 }
 
 export function columnsKey(t: TableInfo): string {
