@@ -1,5 +1,5 @@
-// The default sandbox: a private PostgreSQL cluster made with initdb in a 0700
-// temp dir, listening on a free 127.0.0.1 port and a unix socket in that dir,
+// The default sandbox: a private PostgreSQL cluster in a 0700 temp dir (a copy
+// of a blank one that initdb made once, ./blank-cluster.ts), listening on a free 127.0.0.1 port and a unix socket in that dir,
 // tuned for throwaway use. PostgreSQL refuses to run as root, so when we are
 // root (CI) the server runs as the `postgres` system user via setpriv.
 // setpriv --pdeathsig also makes the server die with us if we are SIGKILLed.
@@ -18,6 +18,8 @@ import type { ClientTool, ConnInfo, Sandbox, TemplateSeed } from '../provider.js
 import { HostToolsSandbox } from '../host-tools.js';
 import { freePort, isFree } from '../port.js';
 import { makeTempDir } from '../tmp.js';
+import { defaultCacheDir } from '../../cache/template-cache.js';
+import { BlankClusters } from './blank-cluster.js';
 import { cloneByFiles } from './file-clone.js';
 
 export const SUPERUSER = 'rehearse';
@@ -29,6 +31,8 @@ export interface LocalOptions {
   port?: number;
   /** Where the temp dir goes (default: os.tmpdir()). */
   tmpRoot?: string;
+  /** Where blank clusters are kept (./blank-cluster.ts; default: under the cache dir). */
+  blankRoot?: string;
 }
 
 function isRoot(): boolean {
@@ -72,6 +76,7 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
     public port: number,
     /** --port: the user's choice, kept; otherwise a port found free, replaced if another process takes it first. */
     private readonly portChosen: boolean,
+    private readonly blanks: BlankClusters,
   ) {
     super();
   }
@@ -127,7 +132,7 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
     // in between would leave the dir behind.
     const dir = makeTempDir('', opts.tmpRoot);
     chmodSync(dir, 0o700);
-    const box = new LocalSandbox(bin, dir, port, opts.port !== undefined);
+    const box = new LocalSandbox(bin, dir, port, opts.port !== undefined, new BlankClusters(opts.blankRoot ?? path.join(defaultCacheDir(), 'blank')));
     cleanup.add('local sandbox', () => box.teardown());
     cleanup.throwIfInterrupted();
     // A cached template of another major cannot be started by these binaries: restore instead.
@@ -166,6 +171,13 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
     }
     const data = path.join(this.dir, 'data');
     if (seed) return this.bootFromSeed(cleanup, seed, data, asPostgres);
+    const blank = this.blanks.find(this.bin);
+    if (blank && (await this.blanks.copyTo(blank, data))) {
+      this.stillWanted(cleanup);
+      this.password = blank.password;
+      await this.serve(cleanup, data, asPostgres);
+      return this.rotatePassword();
+    }
     const pwfile = path.join(this.dir, 'pw');
     writeFileSync(pwfile, this.password, { mode: 0o600 });
     if (owner) chownSync(pwfile, owner.uid, owner.gid);
@@ -181,7 +193,17 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
       throw new CannotRehearseError(`initdb failed: ${lastLines(initdb.all ?? '', 2)}`);
     }
     this.stillWanted(cleanup);
+    await this.blanks.keep(this.bin, data, this.password);
     await this.serve(cleanup, data, asPostgres);
+    // The blank kept answers to this password: this run's own is another.
+    await this.rotatePassword();
+  }
+
+  /** A password of this run's own, once the server is up on a copied cluster. */
+  private async rotatePassword(): Promise<void> {
+    const fresh = randomBytes(18).toString('base64url');
+    await withClient(this.conn('postgres'), (c) => c.query(`ALTER ROLE ${SUPERUSER} PASSWORD ${literal(fresh)}`));
+    this.password = fresh;
   }
 
   /** A copy of the cached template's cluster, started, its password rotated: no initdb, no restore. */
@@ -190,9 +212,7 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
     this.stillWanted(cleanup);
     this.password = seed.password;
     await this.serve(cleanup, data, asPostgres);
-    const fresh = randomBytes(18).toString('base64url');
-    await withClient(this.conn('postgres'), (c) => c.query(`ALTER ROLE ${SUPERUSER} PASSWORD ${literal(fresh)}`));
-    this.password = fresh;
+    await this.rotatePassword();
     this.seeded = true;
   }
 
