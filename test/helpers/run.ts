@@ -89,10 +89,7 @@ export interface Interrupted {
 export async function actDuring(o: {
   project: string; snapshot: string; ready: RegExp; settle?: number; extra?: string[]; env?: Record<string, string>; detached?: boolean;
 }, act: (pid: number, tmp: string) => Promise<void> | void): Promise<Interrupted> {
-  const work = mkdtempSync(path.join(os.tmpdir(), 'rehearse-test-act-'));
-  chmodSync(work, 0o755);
-  const tmp = path.join(work, 'tmp');
-  await execa('mkdir', ['-m', '1777', tmp]);
+  const { work, tmp } = await scratchRun('act');
   const child = execa(BIN, rehearseArgs(o.project, o.snapshot, o.extra).map((a) => a.replace('{reports}', path.join(work, 'r'))), {
     reject: false, detached: o.detached ?? false, env: { TMPDIR: tmp, CI: 'true', ...o.env },
   });
@@ -116,4 +113,16 @@ export async function actDuring(o: {
   const left = [...readdirSync(tmp), ...(await postgresUnder(tmp)), ...runners];
   rmSync(work, { recursive: true, force: true });
   return { r, elapsed, left };
+}
+
+/**
+ * A scratch dir for one run, and its TMPDIR inside: reachable by the postgres
+ * user when the tests run as root (755), and a TMPDIR every user may write (1777).
+ */
+export async function scratchRun(name: string): Promise<{ work: string; tmp: string }> {
+  const work = mkdtempSync(path.join(os.tmpdir(), `rehearse-test-${name}-`));
+  chmodSync(work, 0o755);
+  const tmp = path.join(work, 'tmp');
+  await execa('mkdir', ['-m', '1777', tmp]);
+  return { work, tmp };
 }

@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DOCKER_ARGS, DOCKER_ENV, dockerReady } from '../helpers/docker.js';
 import { BIN, PYTHON } from '../helpers/paths.js';
 import { makeProject } from '../helpers/project.js';
-import { actDuring, cleanupProjects, postgresUnder, rehearseArgs, rehearseScenario, runCli } from '../helpers/run.js';
+import { actDuring, cleanupProjects, scratchRun, postgresUnder, rehearseArgs, rehearseScenario, runCli } from '../helpers/run.js';
 import { snapshotFor } from '../helpers/snapshots.js';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'rehearse-test-faults-'));
@@ -83,10 +83,7 @@ describe('the docker sandbox', () => {
 
 describe('SIGKILL of rehearse itself', () => {
   it('leaves what it cannot clean; the next run says how much, and doctor --clean removes it', async () => {
-    const work = mkdtempSync(path.join(os.tmpdir(), 'rehearse-test-killed-'));
-    await execa('chmod', ['755', work]);
-    const tmp = path.join(work, 'tmp');
-    await execa('mkdir', ['-m', '1777', tmp]);
+    const { work, tmp } = await scratchRun('killed');
     const project = makeProject('slow');
     try {
       const child = execa(BIN, rehearseArgs(project, snapshotFor('slow')).map((a) => a.replace('{reports}', path.join(work, 'r'))),
@@ -113,10 +110,7 @@ describe('SIGKILL of rehearse itself', () => {
 
 describe('runs at once', () => {
   it('four rehearsals in one TMPDIR at the same time: each its own verdict, none sees the others as leftovers, nothing left', async () => {
-    const work = mkdtempSync(path.join(os.tmpdir(), 'rehearse-test-four-'));
-    await execa('chmod', ['755', work]);
-    const tmp = path.join(work, 'tmp');
-    await execa('mkdir', ['-m', '1777', tmp]);
+    const { work, tmp } = await scratchRun('four');
     const scenarios = ['additive', 'remove-field', 'additive', 'not-null'];
     const projects = scenarios.map((s) => makeProject(s));
     try {
