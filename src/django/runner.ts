@@ -65,6 +65,8 @@ export class DjangoRunner {
   private readonly waiting: Array<{ resolve: (v: Reply) => void; reject: (e: Error) => void }> = [];
   private stderrTail = '';
   private exited = false;
+  /** A migrate has run Django's system checks and passed them. */
+  private checked = false;
 
   private constructor(
     private readonly proc: RunnerProcess,
@@ -177,9 +179,16 @@ export class DjangoRunner {
     return this.data({ cmd: 'planto', app, target }, z.array(z.tuple([z.string(), z.string(), z.boolean()])), `cannot plan migrate ${app} ${target}`);
   }
 
-  /** `manage.py migrate APP TARGET --noinput`, the real command, in the long-lived process. */
-  migrate(app: string, target: string): Promise<ManageResult> {
-    return this.manage(['migrate', app, target, '--noinput']);
+  /**
+   * `manage.py migrate APP TARGET --noinput`, the real command, in the long-lived
+   * process. Django's system checks run until one migrate has passed them: they
+   * read the project's code, which this process imported once, so later steps
+   * skip them (on a large project they cost more than a small migration).
+   */
+  async migrate(app: string, target: string): Promise<ManageResult> {
+    const r = await this.manage(['migrate', app, target, '--noinput', ...(this.checked ? ['--skip-checks'] : [])]);
+    if (r.ok) this.checked = true;
+    return r;
   }
 
   /** Any `manage.py` command, in the long-lived process. */

@@ -124,3 +124,51 @@ describe('the Django project', () => {
     expect(v.stderr).toMatch(/\|\s+Unapplying shop\.0003_customer_loyalty\.\.\. OK/);
   });
 });
+
+// A check that counts its runs in the project dir, and fails while a marker file is there.
+const COUNTED_CHECK = `
+import os as _os
+from django.core import checks as _checks
+
+@_checks.register()
+def _counted(app_configs, **kwargs):
+    here = _os.path.dirname(_os.path.dirname(_os.path.abspath(__file__)))
+    with open(_os.path.join(here, "checks.log"), "a") as f:
+        f.write("ran\\n")
+    return [_checks.Error("failing on purpose", id="test.E001")] if _os.path.exists(_os.path.join(here, "fail-check")) else []
+`;
+
+describe("Django's system checks", () => {
+  function projectWithCheck(fail: boolean): string {
+    const p = makeProject('additive');
+    const settings = path.join(p, 'shop_site', 'settings.py');
+    writeFileSync(settings, readFileSync(settings, 'utf8') + COUNTED_CHECK);
+    if (fail) writeFileSync(path.join(p, 'fail-check'), '');
+    return p;
+  }
+
+  it('run at the first migrate only: they read code the runner imported once', async () => {
+    const p = projectWithCheck(false);
+    try {
+      const r = await runCli(rehearseArgs(p, snapshot));
+      expect(r.exitCode).toBe(0);
+      // Three migrates (forward, back, forward again), one run of the checks.
+      expect(r.report!.migrations[0]).toMatchObject({ forward: { status: 'applied' }, backward: { status: 'reverted' } });
+      expect(readFileSync(path.join(p, 'checks.log'), 'utf8').trim().split('\n')).toEqual(['ran']);
+    } finally {
+      rmSync(p, { recursive: true, force: true });
+    }
+  });
+
+  it('a failing check fails the first migration, as `manage.py migrate` would', async () => {
+    const p = projectWithCheck(true);
+    try {
+      const r = await runCli(rehearseArgs(p, snapshot));
+      expect(r.exitCode).toBe(1);
+      expect(r.report!.findings.map((f) => f.code)).toContain('MIGRATION_FAILED');
+      expect(r.reportText).toMatch(/SystemCheckError|test\.E001|failing on purpose/);
+    } finally {
+      rmSync(p, { recursive: true, force: true });
+    }
+  });
+});
