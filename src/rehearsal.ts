@@ -71,7 +71,7 @@ export async function prepare(opts: RunOptions): Promise<SessionConfig> {
     keep: !!opts.keep, invariants: opts.playbook.invariants, probeTraffic: !!opts.probeTraffic,
     pgTimeouts: opts.pgTimeouts ?? DEFAULT_PG_TIMEOUTS,
     redact: opts.redact ?? 'default',
-    ...(opts.cache && opts.provider.kind === 'local' && !opts.keep ? { cache: opts.cache } : {}),
+    ...(opts.cache && opts.provider.startsFromCache && !opts.keep ? { cache: opts.cache } : {}),
   };
 }
 

@@ -68,11 +68,11 @@ export class Session {
       const bytes = left.reduce((n, l) => n + diskUsage(l.dir), 0);
       events.note(`${left.length} leftover temp dir(s) of killed runs hold ${formatBytes(bytes)} in ${os.tmpdir()}: rehearse doctor --clean removes them`);
     }
-    const cached = config.cache ? await lookupTemplate(config.cache, config.snapshot, events) : undefined;
+    const cached = config.cache ? await lookupTemplate(config.cache, config.snapshot) : undefined;
     const t0 = Date.now();
     const sandbox = await events.timed('sandboxMs', () => config.provider.start(config.providerOptions,
       { cleanup, snapshotMajor: config.snapshot.serverMajor, keep: config.keep, ...(cached?.seed ? { seed: cached.seed } : {}) }));
-    if (sandbox.seeded) events.note(`cached template copied and started in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    if (cached?.told) events.note(cached.told(!!sandbox.seeded, Date.now() - t0));
     events.emit({ type: 'sandbox', kind: sandbox.kind, serverVersion: sandbox.serverVersion });
     assertRestorable(config.snapshot, sandbox);
     events.note(`PostgreSQL ${sandbox.serverVersion} (${sandbox.kind})`);

@@ -21,18 +21,23 @@ export interface CacheLookup {
   cache: TemplateCache;
   key: string;
   seed?: TemplateSeed;
+  /** What to say once the sandbox is up: whether it started from the seed or could not. */
+  told?: (seeded: boolean, ms: number) => string;
 }
 
-export async function lookupTemplate(cfg: CacheConfig, snapshot: SnapshotInfo, events: Events): Promise<CacheLookup> {
+export async function lookupTemplate(cfg: CacheConfig, snapshot: SnapshotInfo): Promise<CacheLookup> {
   const cache = new TemplateCache(cfg.dir, cfg.maxBytes);
   const key = await snapshotKey(snapshot, snapshot.serverMajor ?? 0, cfg.digest);
   const entry = cache.find(key);
   if (!entry) return { cache, key };
   const m = /^(\d+)/.exec(entry.meta.serverVersion);
-  events.note(`cached template of this snapshot from ${entry.meta.createdAt.slice(0, 16).replace('T', ' ')} (${formatBytes(entry.meta.bytes)}): no restore`);
+  const what = `cached template of this snapshot from ${entry.meta.createdAt.slice(0, 16).replace('T', ' ')} (${formatBytes(entry.meta.bytes)})`;
   return {
     cache, key,
     seed: { serverMajor: Number(m?.[1]), password: entry.meta.password, copyTo: (dest) => cache.copyOut(entry, dest) },
+    told: (seeded, ms) => seeded
+      ? `${what}: no restore; copied and started in ${(ms / 1000).toFixed(1)} s`
+      : `${what} not used: it was made by PostgreSQL ${entry.meta.serverVersion}, and this sandbox runs another major (or its image is not pulled yet)`,
   };
 }
 

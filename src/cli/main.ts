@@ -182,10 +182,13 @@ export function buildProgram(onExit: (code: number) => void): Command {
 
 export async function main(argv: string[]): Promise<void> {
   let code = 0;
-  // `rehearse … | head`: a closed stdout ends the output, not the process with a stack trace.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
-  });
+  // `rehearse … | head` (or `2>&1 | head`): a closed stdout or stderr ends that output, not the
+  // run: it goes on to its teardown, and leaves no server, container or temp dir behind.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+    });
+  }
   const program = buildProgram((c) => (code = c));
   // libpq's variables (PGOPTIONS, PGHOST, PGSSLMODE ...) are production's settings, not the sandbox's:
   // node-postgres would apply them to rehearse's own connections. Children get a scrubbed environment too (../env.ts).

@@ -74,7 +74,7 @@ export interface StartContext {
   snapshotMajor: number | undefined;
   /** --keep: leave what survives the process (a server's databases) in place. */
   keep: boolean;
-  /** A cached template to start from instead of a restore (providers that keep templates only). */
+  /** A cached template to start from instead of a restore (providers that start from the cache only). */
   seed?: TemplateSeed;
 }
 
@@ -96,6 +96,12 @@ export interface SandboxProvider<O = unknown> {
   readonly summary: string;
   /** Whether `doctor` judges "ready for a local rehearsal" by this provider's lines. */
   readonly isDefault?: boolean;
+  /**
+   * Whether it starts from a cached template (StartContext.seed). Keeping one is
+   * up to its sandbox (Sandbox.keepTemplate): a server's databases are not files
+   * this process can copy.
+   */
+  readonly startsFromCache?: boolean;
   readonly flags: readonly FlagSpec[];
   /** Its options from the parsed flags (a usage error, exit 2, when they do not fit). */
   options(flags: Flags): O;

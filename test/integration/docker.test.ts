@@ -2,10 +2,12 @@
 // restored with the image's own client tools. Here no registry is reachable, so
 // .ci/run builds an offline stand-in for postgres:15 (../shared/docker/up.sh) and
 // containers use host networking. Skipped, with a notice, where no engine runs.
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SNAPSHOTS } from '../helpers/paths.js';
+import { BIN, SNAPSHOTS } from '../helpers/paths.js';
 import { cleanupProjects, rehearseArgs, rehearseScenario, runCli, type CliRun } from '../helpers/run.js';
 import { DOCKER_ARGS, DOCKER_ENV, IMAGE, dockerReady } from '../helpers/docker.js';
 import { makeProject } from '../helpers/project.js';
@@ -40,6 +42,31 @@ describe.skipIf(!engine)('--sandbox docker', () => {
     expect(r.stderr).not.toMatch(/restore failed/);
     expect(r.exitCode).toBe(0);
     expect(await containers()).toBe('');
+  });
+
+  it('starts from a cached template, a copy mounted as its data directory: no restore, the same verdict, the entry untouched', async () => {
+    const cache = mkdtempSync(path.join(os.tmpdir(), 'rehearse-test-docker-cache-'));
+    try {
+      const CACHE = ['--cache-dir', cache];
+      const cold = await rehearseScenario('remove-field', CACHE);
+      expect(cold.stderr).toMatch(/kept the restored template for the next run/);
+      const entry = (await execa(BIN, ['cache', 'ls', ...CACHE])).stdout;
+      const docker = await rehearseScenario('remove-field', [...DOCKER, ...CACHE], env);
+      expect(docker.stderr).toMatch(/cached template of this snapshot from .*: no restore; copied and started in \d+\.\d s/);
+      expect(docker.stderr).toMatch(/restore: skipped/);
+      expect(docker.report?.sandbox).toMatchObject({ kind: 'docker' });
+      expect(docker.report!.timings?.restoreMs ?? 0).toBe(0);
+      expect(docker.exitCode).toBe(cold.exitCode);
+      expect(summary(docker)).toEqual(summary(cold));
+      expect(await containers()).toBe('');
+      // The container ran on a copy: the entry is as it was, and a local rerun still starts from it.
+      expect((await execa(BIN, ['cache', 'ls', ...CACHE])).stdout.replace(/used \S+ \S+/, '')).toBe(entry.replace(/used \S+ \S+/, ''));
+      const warm = await rehearseScenario('remove-field', CACHE);
+      expect(warm.stderr).toMatch(/restore: skipped/);
+      expect(summary(warm)).toEqual(summary(cold));
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
   });
 
   it('--docker-network host works on an engine without a bridge, with no TESTCONTAINERS_HOST_OVERRIDE set', async () => {

@@ -5,7 +5,7 @@
 // itself (the sandbox's lock_timeout); a --report-dir that cannot be one,
 // refused before anything starts; and a settings module and environment that
 // point at "production": a trap listener that must never be connected to.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -78,6 +78,29 @@ describe('the docker sandbox', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.left).toEqual([]);
     expect(await ours()).toBe('');
+  });
+});
+
+describe('a reader that goes away', () => {
+  it('`rehearse … 2>&1 | head`: the run ends its work and tears down, leaving nothing', async () => {
+    const { work, tmp } = await scratchRun('pipe');
+    const project = makeProject('additive');
+    try {
+      const child = execa(BIN, rehearseArgs(project, snapshotFor('additive')).map((a) => a.replace('{reports}', path.join(work, 'r'))),
+        { reject: false, env: { TMPDIR: tmp, CI: 'true' } });
+      // Like head: read the first line, then close the pipe; every later write is EPIPE.
+      await new Promise<void>((resolve) => child.stderr!.once('data', () => resolve()));
+      child.stderr!.destroy();
+      child.stdout!.destroy();
+      const r = await child;
+      // It finished the rehearsal (its report says so) rather than dying at the first write.
+      expect(r.exitCode).toBe(0);
+      expect(JSON.parse(readFileSync(path.join(work, 'r', 'report.json'), 'utf8'))).toMatchObject({ verdict: 'pass' });
+      expect([...(await execa('ls', ['-A', tmp])).stdout.split('\n').filter(Boolean), ...(await postgresUnder(tmp))]).toEqual([]);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });
 

@@ -4,17 +4,18 @@
 // pg_restore/psql inside the container, so client and server always match and
 // the host needs no PostgreSQL at all. No reaper: the container is stopped and
 // removed on the finally path, and labelled so `doctor --clean` can sweep what a
-// SIGKILL left behind.
+// SIGKILL left behind. A cached template (src/cache/) of the image's major is
+// used as the container's data directory, a bind-mounted copy: no restore.
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { rmSync, statSync } from 'node:fs';
+import { appendFileSync, rmSync, statSync } from 'node:fs';
 import { CannotRehearseError } from '../../errors.js';
-import { createDatabase, withClient } from '../../db.js';
+import { createDatabase, literal, withClient } from '../../db.js';
 import type { Cleanup } from '../../cleanup.js';
 import { freePort } from '../port.js';
 import { makeTempDir } from '../tmp.js';
-import type { ClientTool, ConnInfo, Sandbox, ToolOptions, ToolResult } from '../provider.js';
+import type { ClientTool, ConnInfo, Sandbox, TemplateSeed, ToolOptions, ToolResult } from '../provider.js';
 
 export interface DockerOptions {
   /** Major version of the snapshot's server; picks postgres:<major>. */
@@ -23,6 +24,8 @@ export interface DockerOptions {
   image?: string;
   /** --docker-network host: share the host's network instead of a mapped port. */
   network?: 'bridge' | 'host';
+  /** A cached template: used when the image's PostgreSQL major is the one that made it. */
+  seed?: TemplateSeed;
 }
 
 export const DEFAULT_MAJOR = 16;
@@ -35,6 +38,7 @@ export class DockerSandbox implements Sandbox {
   readonly databases = { template: 'rehearse_template', work: 'rehearse_work' };
   readonly survivesExit = false;
   readonly toolsTakeStdin = false;
+  seeded = false;
   private staged = 0;
 
   private constructor(
@@ -57,18 +61,22 @@ export class DockerSandbox implements Sandbox {
     // (An empty value is as good as unset.)
     if (hostNet && !process.env.TESTCONTAINERS_HOST_OVERRIDE) process.env.TESTCONTAINERS_HOST_OVERRIDE = '127.0.0.1';
     const image = opts.image ?? process.env.REHEARSE_PG_IMAGE ?? `postgres:${opts.major ?? DEFAULT_MAJOR}`;
-    const password = randomBytes(12).toString('hex');
     const port = hostNet ? await freePort() : 5432;
-    const definition = await containerFor(image, password, port, hostNet);
     // testcontainers keeps a lock file in the temp dir; give it one of ours, removed at teardown.
     const own = makeTempDir('docker-');
     cleanup.add('docker temp dir', async () => rmSync(own, { recursive: true, force: true }));
     const savedTmp = process.env.TMPDIR;
     process.env.TMPDIR = own;
     let started: Started;
+    let seeded: SeededData | undefined;
+    let password = randomBytes(12).toString('hex');
     try {
-      started = await definition.start();
+      seeded = opts.seed ? await seededData(image, opts.seed, own) : undefined;
+      cleanup.throwIfInterrupted();
+      if (seeded) password = seeded.password;
+      started = await (await containerFor(image, password, port, hostNet, seeded)).start();
     } catch (err) {
+      if (err instanceof CannotRehearseError) throw err;
       throw new CannotRehearseError(startFailure(image, err as Error));
     } finally {
       if (savedTmp === undefined) delete process.env.TMPDIR;
@@ -78,10 +86,18 @@ export class DockerSandbox implements Sandbox {
     const host = hostNet ? '127.0.0.1' : started.getHost();
     const mapped = hostNet ? port : started.getMappedPort(5432);
     const conn: ConnInfo = { host, port: mapped, user: 'rehearse', password, database: 'postgres' };
+    if (seeded) {
+      // The cached cluster answers to the password it was kept with: this run's own replaces it.
+      password = randomBytes(18).toString('base64url');
+      await withClient(conn, (c) => c.query(`ALTER ROLE rehearse PASSWORD ${literal(password)}`));
+      conn.password = password;
+    }
     const v = await withClient(conn, (cl) => cl.query<{ v: string; n: string }>(
       "SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n"));
     const version = /^\d+(\.\d+)?/.exec(v.rows[0]!.v)?.[0] ?? v.rows[0]!.v;
-    return new DockerSandbox(started, host, mapped, port, password, version, Math.floor(Number(v.rows[0]!.n) / 10000));
+    const box = new DockerSandbox(started, host, mapped, port, password, version, Math.floor(Number(v.rows[0]!.n) / 10000));
+    box.seeded = seeded !== undefined;
+    return box;
   }
 
   conn(database: string): ConnInfo {
@@ -118,18 +134,63 @@ export class DockerSandbox implements Sandbox {
   }
 }
 
-async function containerFor(image: string, password: string, port: number, hostNet: boolean) {
+/** A copy of a cached template's data directory, ready to mount: where, owned by whom, and its password. */
+interface SeededData {
+  dir: string;
+  /** PGDATA in the image. */
+  target: string;
+  /** uid:gid that owns the copy: the server runs as it, so the files stay the host's to remove. */
+  user: string;
+  password: string;
+}
+
+/**
+ * The seed copied into `own`, when the image runs the PostgreSQL major that made
+ * it (read from the image's environment, without starting it); undefined when the
+ * image is not here yet or runs another major: then the snapshot is restored.
+ */
+async function seededData(image: string, seed: TemplateSeed, own: string): Promise<SeededData | undefined> {
+  const { getContainerRuntimeClient, ImageName } = await import('testcontainers');
+  const client = await getContainerRuntimeClient();
+  const name = ImageName.fromString(image);
+  if (!(await client.image.exists(name))) return undefined;
+  const env = (await client.image.inspect(name)).Config?.Env ?? [];
+  if (imageMajor(env) !== seed.serverMajor) return undefined;
+  const dir = path.join(own, 'data');
+  await seed.copyTo(dir);
+  // Clients reach a container through its network, not 127.0.0.1 (the cached cluster allows only that).
+  appendFileSync(path.join(dir, 'pg_hba.conf'), '\n# rehearse: clients through the container\'s network\nhost all all all scram-sha-256\n');
+  const st = statSync(dir);
+  const pgdata = env.find((e) => e.startsWith('PGDATA='))?.slice('PGDATA='.length) || '/var/lib/postgresql/data';
+  return { dir, target: pgdata, user: `${st.uid}:${st.gid}`, password: seed.password };
+}
+
+/** The PostgreSQL major an image runs, from its PG_MAJOR (official images) or the server binaries on its PATH. */
+export function imageMajor(env: readonly string[]): number | undefined {
+  const major = env.find((e) => e.startsWith('PG_MAJOR='))?.slice('PG_MAJOR='.length);
+  if (major && /^\d+$/.test(major)) return Number(major);
+  const bin = env.map((e) => /^PATH=.*\/usr\/lib\/postgresql\/(\d+)\/bin/.exec(e)).find(Boolean);
+  return bin ? Number(bin[1]) : undefined;
+}
+
+async function containerFor(image: string, password: string, port: number, hostNet: boolean, seeded?: SeededData) {
   const { GenericContainer, Wait } = await import('testcontainers');
-  const c = new GenericContainer(image)
-    .withEnvironment({ POSTGRES_USER: 'rehearse', POSTGRES_PASSWORD: password, POSTGRES_DB: 'postgres', PGPORT: String(port) })
+  // Throwaway tuning, as for the local sandbox. A cached cluster brings its local
+  // sandbox's socket directory and listen address: the container's own replace them.
+  const settings = ['fsync=off', 'full_page_writes=off', 'synchronous_commit=off', 'max_wal_size=4GB', 'checkpoint_timeout=1h',
+    'autovacuum=off', 'shared_buffers=256MB', 'max_connections=60', 'lc_messages=C',
+    ...(seeded ? ['unix_socket_directories=/tmp', `listen_addresses=${hostNet ? '127.0.0.1' : '*'}`, `port=${port}`] : [])];
+  let c = new GenericContainer(image)
+    .withEnvironment({ POSTGRES_USER: 'rehearse', POSTGRES_PASSWORD: password, POSTGRES_DB: 'postgres', PGPORT: String(port),
+      ...(seeded ? { PGDATA: seeded.target } : {}) })
     .withLabels({ [LABEL]: randomBytes(4).toString('hex'), 'rehearse.pid': String(process.pid), 'rehearse.host': os.hostname() })
-    // Throwaway tuning, as for the local sandbox; room in /dev/shm for a parallel restore.
-    .withCommand(['postgres', '-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'synchronous_commit=off',
-      '-c', 'max_wal_size=4GB', '-c', 'checkpoint_timeout=1h', '-c', 'autovacuum=off', '-c', 'shared_buffers=256MB',
-      '-c', 'max_connections=60', '-c', 'lc_messages=C'])
+    .withCommand(['postgres', ...settings.flatMap((x) => ['-c', x])])
+    // Room in /dev/shm for a parallel restore.
     .withSharedMemorySize(1024 * 1024 * 1024)
-    .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2))
+    // A fresh data directory logs "ready" twice (initdb's temporary server, then the real one); an existing one, once.
+    .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, seeded ? 1 : 2))
     .withStartupTimeout(120_000);
+  if (seeded) c = c.withBindMounts([{ source: seeded.dir, target: seeded.target, mode: 'rw' }]).withUser(seeded.user);
   return hostNet ? c.withNetworkMode('host') : c.withExposedPorts(5432);
 }
 

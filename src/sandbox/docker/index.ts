@@ -13,6 +13,7 @@ type Options = Omit<DockerOptions, 'major'>;
 export const docker: SandboxProvider<Options> = {
   kind: 'docker',
   summary: 'a postgres:<major> container (testcontainers)',
+  startsFromCache: true,
   flags: [
     { flag: '--image <image>', description: 'with --sandbox docker: the PostgreSQL image (default: postgres:<major the snapshot was dumped from>)', env: 'REHEARSE_PG_IMAGE' },
     { flag: '--docker-network <mode>', description: 'with --sandbox docker: a mapped port on the default bridge, or the host\'s network', choices: ['bridge', 'host'], default: 'bridge' },
@@ -27,7 +28,7 @@ export const docker: SandboxProvider<Options> = {
     const host = process.env.DOCKER_HOST;
     if (host && !(await reachable(host))) throw new CannotRehearseError(noEngineAt(host));
   },
-  start: (o, { cleanup, snapshotMajor }) => DockerSandbox.start(cleanup, { ...o, major: snapshotMajor }),
+  start: (o, { cleanup, snapshotMajor, seed }) => DockerSandbox.start(cleanup, { ...o, major: snapshotMajor, ...(seed ? { seed } : {}) }),
   async diagnose() {
     const r = await execa('docker', ['info', '--format', '{{.ServerVersion}}'], { reject: false, timeout: 10_000 });
     return [r.exitCode === 0

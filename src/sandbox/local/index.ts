@@ -13,6 +13,7 @@ export const local: SandboxProvider<LocalOptions> = {
   kind: 'local',
   summary: 'a private PostgreSQL cluster from the installed server binaries',
   isDefault: true,
+  startsFromCache: true,
   flags: [
     { flag: '--pg-bin <dir>', description: 'PostgreSQL binaries to use (server binaries for --sandbox local, client tools for server)' },
     { flag: '--port <n>', description: 'with --sandbox local: the sandbox\'s TCP port on 127.0.0.1 (default: a free one)', env: 'REHEARSE_PORT' },
