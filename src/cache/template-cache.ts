@@ -9,7 +9,7 @@
 // under a partial name and renamed into place, so a reader never sees half of
 // one; a reader marks itself in readers/ while it copies, and eviction passes
 // over an entry with a live reader. Everything is 0700: it is production data.
-import { execa } from 'execa';
+import { copyTree } from '../copy-tree.js';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -70,8 +70,9 @@ export class TemplateCache {
     const mark = path.join(readers, String(process.pid));
     writeFileSync(mark, '');
     try {
-      const r = await execa('cp', ['-a', '--reflink=auto', entry.dataDir, dest], { reject: false });
-      if (r.exitCode !== 0) throw new Error(`cannot copy the cached template: ${r.stderr.trim().split('\n').pop()}`);
+      await copyTree(entry.dataDir, dest).catch((err: Error) => {
+        throw new Error(`cannot copy the cached template: ${err.message}`);
+      });
       this.writeMeta(entry.dir, { ...entry.meta, lastUsedAt: new Date().toISOString() });
     } finally {
       rmSync(mark, { force: true });
@@ -161,8 +162,9 @@ async function move(from: string, to: string): Promise<void> {
     renameSync(from, to);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
-    const r = await execa('cp', ['-a', '--reflink=auto', from, to], { reject: false });
-    if (r.exitCode !== 0) throw new Error(`cannot copy into the cache: ${r.stderr.trim().split('\n').pop()}`);
+    await copyTree(from, to).catch((err: Error) => {
+      throw new Error(`cannot copy into the cache: ${err.message}`);
+    });
     rmSync(from, { recursive: true, force: true });
   }
 }

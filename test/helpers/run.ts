@@ -29,11 +29,9 @@ function filesUnder(dir: string): string[] {
 
 /** `tmp`: the run's TMPDIR, made by the caller (a small disk, a path with spaces); by default a fresh one. */
 export async function runCli(args: string[], env: Record<string, string> = {}, opts: { tmp?: string } = {}): Promise<CliRun> {
-  const work = mkdtempSync(path.join(os.tmpdir(), 'rehearse-test-run-'));
-  chmodSync(work, 0o755); // the sandbox runs as the postgres user when the tests run as root
-  const tmp = opts.tmp ?? path.join(work, 'tmp');
+  const { work, tmp: own } = await scratchRun('run');
+  const tmp = opts.tmp ?? own;
   const reportDir = path.join(work, 'reports');
-  if (!opts.tmp) await execa('mkdir', ['-m', '1777', tmp]);
   const r = await execa(BIN, args.map((a) => a.replace('{reports}', reportDir)), {
     reject: false,
     env: { TMPDIR: tmp, CI: 'true', ...env },

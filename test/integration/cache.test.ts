@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/paths.js';
 import { makeProject } from '../helpers/project.js';
-import { cleanupProjects, rehearseArgs, rehearseScenario, runCli, type CliRun } from '../helpers/run.js';
+import { actDuring, cleanupProjects, rehearseArgs, rehearseScenario, runCli, type CliRun } from '../helpers/run.js';
 import { snapshotFor } from '../helpers/snapshots.js';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'rehearse-test-cache-'));
@@ -70,18 +70,12 @@ describe('the template cache', () => {
   it('an interrupted run keeps nothing', async () => {
     const fresh = path.join(scratch, 'cache-interrupted');
     const project = makeProject('slow');
-    const work = mkdtempSync(path.join(scratch, 'run-'));
-    const tmp = path.join(work, 'tmp');
-    await execa('chmod', ['755', scratch, work]);
-    await execa('mkdir', ['-m', '1777', tmp]);
-    const child = execa(BIN, rehearseArgs(project, snapshotFor('slow'), ['--cache-dir', fresh]).map((a) => a.replace('{reports}', path.join(work, 'r'))),
-      { reject: false, env: { TMPDIR: tmp, CI: 'true' } });
-    await new Promise<void>((resolve) => child.stderr!.on('data', (d: Buffer) => /forward: /.test(d.toString()) && resolve()));
-    child.kill('SIGTERM');
-    expect((await child).exitCode).toBe(143);
+    const { r, left } = await actDuring({ project, snapshot: snapshotFor('slow'), ready: /forward: /, settle: 0, extra: ['--cache-dir', fresh] },
+      (pid) => void process.kill(pid, 'SIGTERM'));
     rmSync(project, { recursive: true, force: true });
+    expect(r.exitCode).toBe(143);
     expect(existsSync(path.join(fresh, 'entries')) ? readdirSync(path.join(fresh, 'entries')) : []).toEqual([]);
-    expect(readdirSync(tmp)).toEqual([]);
+    expect(left).toEqual([]);
   });
 
   it('cache rm removes one entry, prune --max-gb 0 the rest, and the cache is private', async () => {

@@ -6,7 +6,7 @@
 // written under a partial name and renamed into place, 0700.
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
+import { copyTree } from '../../copy-tree.js';
 import type { PgBin } from './pgbin.js';
 
 /** Bump when initdb's arguments change: a blank made with others is not this one. */
@@ -36,10 +36,13 @@ export class BlankClusters {
 
   /** Copy a blank into `dest`; false when it could not be (the caller runs initdb instead). */
   async copyTo(blank: Blank, dest: string): Promise<boolean> {
-    const r = await execa('cp', ['-a', blank.dataDir, dest], { reject: false });
-    if (r.exitCode === 0) return true;
-    rmSync(dest, { recursive: true, force: true });
-    return false;
+    try {
+      await copyTree(blank.dataDir, dest);
+      return true;
+    } catch {
+      rmSync(dest, { recursive: true, force: true });
+      return false;
+    }
   }
 
   /** Keep a freshly made, never started cluster as the blank for its version. Best effort: a failure only costs the next run an initdb. */
@@ -51,8 +54,7 @@ export class BlankClusters {
       mkdirSync(this.root, { recursive: true, mode: 0o700 });
       chmodSync(this.root, 0o700);
       mkdirSync(partial, { mode: 0o700 });
-      const r = await execa('cp', ['-a', dataDir, path.join(partial, 'data')], { reject: false });
-      if (r.exitCode !== 0) throw new Error(r.stderr);
+      await copyTree(dataDir, path.join(partial, 'data'));
       writeFileSync(path.join(partial, 'password'), password, { mode: 0o600 });
       renameSync(partial, final);
     } catch {

@@ -170,14 +170,15 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
       }
     }
     const data = path.join(this.dir, 'data');
-    if (seed) return this.bootFromSeed(cleanup, seed, data, asPostgres);
-    const blank = this.blanks.find(this.bin);
-    if (blank && (await this.blanks.copyTo(blank, data))) {
-      this.stillWanted(cleanup);
-      this.password = blank.password;
-      await this.serve(cleanup, data, asPostgres);
-      return this.rotatePassword();
+    if (seed) {
+      // A copy of the cached template's cluster: no initdb, no restore.
+      await seed.copyTo(data);
+      await this.bootFromCopy(cleanup, data, asPostgres, seed.password);
+      this.seeded = true;
+      return;
     }
+    const blank = this.blanks.find(this.bin);
+    if (blank && (await this.blanks.copyTo(blank, data))) return this.bootFromCopy(cleanup, data, asPostgres, blank.password);
     const pwfile = path.join(this.dir, 'pw');
     writeFileSync(pwfile, this.password, { mode: 0o600 });
     if (owner) chownSync(pwfile, owner.uid, owner.gid);
@@ -206,14 +207,12 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
     this.password = fresh;
   }
 
-  /** A copy of the cached template's cluster, started, its password rotated: no initdb, no restore. */
-  private async bootFromSeed(cleanup: Cleanup, seed: TemplateSeed, data: string, asPostgres: string[]): Promise<void> {
-    await seed.copyTo(data);
+  /** Start on a copied cluster (a cached template, a blank): it answers to `password` until this run's own replaces it. */
+  private async bootFromCopy(cleanup: Cleanup, data: string, asPostgres: string[], password: string): Promise<void> {
     this.stillWanted(cleanup);
-    this.password = seed.password;
+    this.password = password;
     await this.serve(cleanup, data, asPostgres);
     await this.rotatePassword();
-    this.seeded = true;
   }
 
   private async serve(cleanup: Cleanup, data: string, asPostgres: string[], samePort = false): Promise<void> {

@@ -13,7 +13,7 @@
 // The server removes the relcache init files on start.
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
+import { copyTree } from '../../copy-tree.js';
 import { CannotRehearseError } from '../../errors.js';
 import { createDatabase, ident, withClient } from '../../db.js';
 import type { ConnInfo } from '../provider.js';
@@ -50,7 +50,8 @@ export async function cloneByFiles(server: StoppableServer, name: string, templa
   await server.whileStopped(async (data) => {
     const dest = path.join(data, 'base', to);
     rmSync(dest, { recursive: true, force: true });
-    const r = await execa('cp', ['-a', '--reflink=auto', path.join(data, 'base', from), dest], { reject: false });
-    if (r.exitCode !== 0) throw new CannotRehearseError(`cannot copy the template's files: ${r.stderr.trim().split('\n').pop()}`);
+    await copyTree(path.join(data, 'base', from), dest).catch((err: Error) => {
+      throw new CannotRehearseError(`cannot copy the template's files: ${err.message}`);
+    });
   });
 }
