@@ -1,5 +1,6 @@
 // Small helpers around node-postgres: one-shot clients, quoting, and the one
 // filter for "the user's schemas" that every catalog query shares.
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { ConnInfo } from './sandbox/provider.js';
 
@@ -34,6 +35,17 @@ export function createDatabase(admin: ConnInfo, name: string, template?: string)
     const strategy = template && v >= 150000 ? ' STRATEGY FILE_COPY' : '';
     await c.query(`CREATE DATABASE ${ident(name)}${template ? ` TEMPLATE ${ident(template)}${strategy}` : ''}`);
   });
+}
+
+/**
+ * Give the connecting role a fresh random password, and return it: a cluster
+ * copied from a blank or a cached template answers to the password it was kept
+ * with until each run replaces it with its own.
+ */
+export async function rotatePassword(conn: ConnInfo): Promise<string> {
+  const fresh = randomBytes(18).toString('base64url');
+  await withClient(conn, (c) => c.query(`ALTER ROLE ${ident(conn.user)} PASSWORD ${literal(fresh)}`));
+  return fresh;
 }
 
 export function ident(name: string): string {

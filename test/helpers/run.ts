@@ -38,7 +38,7 @@ export async function runCli(args: string[], env: Record<string, string> = {}, o
   });
   const reportFile = path.join(reportDir, 'report.json');
   const report = existsSync(reportFile) ? (JSON.parse(readFileSync(reportFile, 'utf8')) as Report) : undefined;
-  const leftovers = [...readdirSync(tmp), ...(await postgresUnder(tmp))];
+  const leftovers = await leftIn(tmp);
   const reportText = filesUnder(reportDir).join('\n');
   rmSync(work, { recursive: true, force: true });
   return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr, report, reportDir, leftovers, reportText };
@@ -87,10 +87,9 @@ export interface Interrupted {
 export async function actDuring(o: {
   project: string; snapshot: string; ready: RegExp; settle?: number; extra?: string[]; env?: Record<string, string>; detached?: boolean;
 }, act: (pid: number, tmp: string) => Promise<void> | void): Promise<Interrupted> {
-  const { work, tmp } = await scratchRun('act');
-  const child = execa(BIN, rehearseArgs(o.project, o.snapshot, o.extra).map((a) => a.replace('{reports}', path.join(work, 'r'))), {
-    reject: false, detached: o.detached ?? false, env: { TMPDIR: tmp, CI: 'true', ...o.env },
-  });
+  const scratch = await scratchRun('act');
+  const { work, tmp } = scratch;
+  const child = spawnRun(o.project, o.snapshot, scratch, o);
   let stderr = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`never saw ${o.ready}: ${stderr}`)), 60_000);
@@ -108,9 +107,25 @@ export async function actDuring(o: {
   const r = await child;
   const elapsed = Date.now() - started;
   const runners = (await execa('pgrep', ['-af', `runner.py ${o.project}`], { reject: false })).stdout.split('\n').filter((l) => l && !l.includes('pgrep'));
-  const left = [...readdirSync(tmp), ...(await postgresUnder(tmp)), ...runners];
+  const left = [...(await leftIn(tmp)), ...runners];
   rmSync(work, { recursive: true, force: true });
   return { r, elapsed, left };
+}
+
+/**
+ * `rehearse run` of `project` on `snapshot` in a scratch run's TMPDIR, its
+ * --report-dir `work/<reports>` (default r), as a pipeline would start it: the
+ * child, not awaited. `detached`: in a process group of its own.
+ */
+export function spawnRun(project: string, snapshot: string, scratch: { work: string; tmp: string },
+  o: { reports?: string; extra?: string[]; env?: Record<string, string>; detached?: boolean } = {}) {
+  return execa(BIN, rehearseArgs(project, snapshot, o.extra).map((a) => a.replace('{reports}', path.join(scratch.work, o.reports ?? 'r'))),
+    { reject: false, detached: o.detached ?? false, env: { TMPDIR: scratch.tmp, CI: 'true', ...o.env } });
+}
+
+/** What runs left in a TMPDIR: its entries, and postgres processes started there. */
+export async function leftIn(tmp: string): Promise<string[]> {
+  return [...readdirSync(tmp), ...(await postgresUnder(tmp))];
 }
 
 /**

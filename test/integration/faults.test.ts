@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DOCKER_ARGS, DOCKER_ENV, dockerReady } from '../helpers/docker.js';
 import { BIN, PYTHON } from '../helpers/paths.js';
 import { makeProject } from '../helpers/project.js';
-import { actDuring, cleanupProjects, scratchRun, postgresUnder, rehearseArgs, rehearseScenario, runCli } from '../helpers/run.js';
+import { actDuring, cleanupProjects, leftIn, scratchRun, postgresUnder, rehearseScenario, runCli, spawnRun } from '../helpers/run.js';
 import { snapshotFor } from '../helpers/snapshots.js';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'rehearse-test-faults-'));
@@ -83,11 +83,11 @@ describe('the docker sandbox', () => {
 
 describe('a reader that goes away', () => {
   it('`rehearse … 2>&1 | head`: the run ends its work and tears down, leaving nothing', async () => {
-    const { work, tmp } = await scratchRun('pipe');
+    const scratch = await scratchRun('pipe');
+    const { work, tmp } = scratch;
     const project = makeProject('additive');
     try {
-      const child = execa(BIN, rehearseArgs(project, snapshotFor('additive')).map((a) => a.replace('{reports}', path.join(work, 'r'))),
-        { reject: false, env: { TMPDIR: tmp, CI: 'true' } });
+      const child = spawnRun(project, snapshotFor('additive'), scratch);
       // Like head: read the first line, then close the pipe; every later write is EPIPE.
       await new Promise<void>((resolve) => child.stderr!.once('data', () => resolve()));
       child.stderr!.destroy();
@@ -96,7 +96,7 @@ describe('a reader that goes away', () => {
       // It finished the rehearsal (its report says so) rather than dying at the first write.
       expect(r.exitCode).toBe(0);
       expect(JSON.parse(readFileSync(path.join(work, 'r', 'report.json'), 'utf8'))).toMatchObject({ verdict: 'pass' });
-      expect([...(await execa('ls', ['-A', tmp])).stdout.split('\n').filter(Boolean), ...(await postgresUnder(tmp))]).toEqual([]);
+      expect(await leftIn(tmp)).toEqual([]);
     } finally {
       rmSync(project, { recursive: true, force: true });
       rmSync(work, { recursive: true, force: true });
@@ -106,23 +106,22 @@ describe('a reader that goes away', () => {
 
 describe('SIGKILL of rehearse itself', () => {
   it('leaves what it cannot clean; the next run says how much, and doctor --clean removes it', async () => {
-    const { work, tmp } = await scratchRun('killed');
+    const scratch = await scratchRun('killed');
+    const { work, tmp } = scratch;
     const project = makeProject('slow');
     try {
-      const child = execa(BIN, rehearseArgs(project, snapshotFor('slow')).map((a) => a.replace('{reports}', path.join(work, 'r'))),
-        { reject: false, env: { TMPDIR: tmp, CI: 'true' } });
+      const child = spawnRun(project, snapshotFor('slow'), scratch);
       await new Promise<void>((resolve) => child.stderr!.on('data', (d: Buffer) => /forward: /.test(d.toString()) && resolve()));
       child.kill('SIGKILL');
       await child;
       // The server dies with it (its parent-death signal); the temp dir stays.
       for (let i = 0; i < 100 && (await postgresUnder(tmp)).length; i++) await new Promise((r) => setTimeout(r, 100));
       expect((await execa('ls', ['-A', tmp])).stdout).toMatch(/^rehearse-\d+-/m);
-      const next = await execa(BIN, rehearseArgs(project, snapshotFor('slow'), ['--timeout', '1']).map((a) => a.replace('{reports}', path.join(work, 'r2'))),
-        { reject: false, env: { TMPDIR: tmp, CI: 'true' } });
+      const next = await spawnRun(project, snapshotFor('slow'), scratch, { reports: 'r2', extra: ['--timeout', '1'] });
       expect(String(next.stderr)).toMatch(/\d+ leftover temp dir\(s\) of killed runs hold [\d.]+ [KMG]?B in .*: rehearse doctor --clean removes them/);
       const clean = await execa(BIN, ['doctor', '--clean'], { reject: false, env: { TMPDIR: tmp, CI: 'true' } });
       expect(clean.stdout).toMatch(/removed /);
-      expect([...(await execa('ls', ['-A', tmp])).stdout.split('\n').filter(Boolean), ...(await postgresUnder(tmp))]).toEqual([]);
+      expect(await leftIn(tmp)).toEqual([]);
     } finally {
       await execa('pkill', ['-f', `runner.py ${project}`], { reject: false });
       rmSync(project, { recursive: true, force: true });
@@ -133,16 +132,15 @@ describe('SIGKILL of rehearse itself', () => {
 
 describe('runs at once', () => {
   it('four rehearsals in one TMPDIR at the same time: each its own verdict, none sees the others as leftovers, nothing left', async () => {
-    const { work, tmp } = await scratchRun('four');
+    const scratch = await scratchRun('four');
+    const { work, tmp } = scratch;
     const scenarios = ['additive', 'remove-field', 'additive', 'not-null'];
     const projects = scenarios.map((s) => makeProject(s));
     try {
-      const runs = await Promise.all(scenarios.map((s, i) => execa(BIN,
-        rehearseArgs(projects[i]!, snapshotFor(s)).map((a) => a.replace('{reports}', path.join(work, `r${i}`))),
-        { reject: false, env: { TMPDIR: tmp, CI: 'true' } })));
+      const runs = await Promise.all(scenarios.map((s, i) => spawnRun(projects[i]!, snapshotFor(s), scratch, { reports: `r${i}` })));
       expect(runs.map((r) => r.exitCode)).toEqual([0, 1, 0, 1]);
       for (const r of runs) expect(String(r.stderr)).not.toMatch(/leftover temp dir/);
-      expect([...(await execa('ls', ['-A', tmp])).stdout.split('\n').filter(Boolean), ...(await postgresUnder(tmp))]).toEqual([]);
+      expect(await leftIn(tmp)).toEqual([]);
     } finally {
       for (const p of projects) rmSync(p, { recursive: true, force: true });
       rmSync(work, { recursive: true, force: true });

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { appendFileSync, rmSync, statSync } from 'node:fs';
 import { CannotRehearseError } from '../../errors.js';
-import { createDatabase, literal, withClient } from '../../db.js';
+import { createDatabase, rotatePassword, withClient } from '../../db.js';
 import type { Cleanup } from '../../cleanup.js';
 import { freePort } from '../port.js';
 import { makeTempDir } from '../tmp.js';
@@ -86,12 +86,8 @@ export class DockerSandbox implements Sandbox {
     const host = hostNet ? '127.0.0.1' : started.getHost();
     const mapped = hostNet ? port : started.getMappedPort(5432);
     const conn: ConnInfo = { host, port: mapped, user: 'rehearse', password, database: 'postgres' };
-    if (seeded) {
-      // The cached cluster answers to the password it was kept with: this run's own replaces it.
-      password = randomBytes(18).toString('base64url');
-      await withClient(conn, (c) => c.query(`ALTER ROLE rehearse PASSWORD ${literal(password)}`));
-      conn.password = password;
-    }
+    // The cached cluster answers to the password it was kept with: this run's own replaces it.
+    if (seeded) conn.password = password = await rotatePassword(conn);
     const v = await withClient(conn, (cl) => cl.query<{ v: string; n: string }>(
       "SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n"));
     const version = /^\d+(\.\d+)?/.exec(v.rows[0]!.v)?.[0] ?? v.rows[0]!.v;

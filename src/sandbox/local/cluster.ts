@@ -11,7 +11,7 @@ import { execa, type ResultPromise } from 'execa';
 import pg from 'pg';
 import { scrubbedEnv } from '../../env.js';
 import { CannotRehearseError } from '../../errors.js';
-import { createDatabase, literal, withClient } from '../../db.js';
+import { createDatabase, rotatePassword, withClient } from '../../db.js';
 import type { Cleanup } from '../../cleanup.js';
 import { findPgBin, type PgBin } from './pgbin.js';
 import type { ClientTool, ConnInfo, Sandbox, TemplateSeed } from '../provider.js';
@@ -197,14 +197,7 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
     await this.blanks.keep(this.bin, data, this.password);
     await this.serve(cleanup, data, asPostgres);
     // The blank kept answers to this password: this run's own is another.
-    await this.rotatePassword();
-  }
-
-  /** A password of this run's own, once the server is up on a copied cluster. */
-  private async rotatePassword(): Promise<void> {
-    const fresh = randomBytes(18).toString('base64url');
-    await withClient(this.conn('postgres'), (c) => c.query(`ALTER ROLE ${SUPERUSER} PASSWORD ${literal(fresh)}`));
-    this.password = fresh;
+    this.password = await rotatePassword(this.conn('postgres'));
   }
 
   /** Start on a copied cluster (a cached template, a blank): it answers to `password` until this run's own replaces it. */
@@ -212,7 +205,7 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
     this.stillWanted(cleanup);
     this.password = password;
     await this.serve(cleanup, data, asPostgres);
-    await this.rotatePassword();
+    this.password = await rotatePassword(this.conn('postgres'));
   }
 
   private async serve(cleanup: Cleanup, data: string, asPostgres: string[], samePort = false): Promise<void> {
