@@ -94,6 +94,17 @@ describe('the way back', () => {
     expect(errors(r)).toEqual([]);
   });
 
+  it('a rollback that restores the values after a step that did not is judged on the values restored', async () => {
+    // The reverse of 0004 compares the totals while they are still in cents; the
+    // reverse of 0003 then restores them, and every later comparison must see that.
+    const r = await rehearseScenario('rewrite-then-add');
+    expect(find(r, 'DATA_OVERWRITTEN').map((f) => [f.severity, f.migration, f.table, f.column, f.lost])).toEqual([
+      ['warning', '0003_order_total_cents', 'shop_order', 'total', 2000],
+    ]);
+    expect(errors(r)).toEqual([]);
+    expect(r.exitCode).toBe(0);
+  });
+
   it('--allow-overwrite accepts the rewrite', async () => {
     const r = await rehearseScenario('rewrite-reversible', ['--allow-overwrite', 'shop_order.total']);
     expect(find(r, 'DATA_OVERWRITTEN')[0]).toMatchObject({ allowed: true });

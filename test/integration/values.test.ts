@@ -35,6 +35,10 @@ describe('values across types', () => {
     ["'abc'", 'varchar', "'abc'", 'text'],
     ['42', 'int4', '42', 'int8'],
     ['42', 'int8', '42.00', 'numeric'],
+    ['-7', 'int2', '-7.000', 'numeric'],
+    ['3', 'int4', '3.0', 'float8'],
+    ["'\\x00ff'", 'bytea', "'\\x00ff'", 'bytea'],
+    ["'6f1c8a43-1b2c-4d5e-8f90-123456789abc'", 'uuid', "'6f1c8a43-1b2c-4d5e-8f90-123456789abc'", 'text'],
     ['1.50', 'numeric', '1.5', 'numeric'],
     [`'{"b": 1,  "a": [1, 2]}'`, 'text', `'{"a":[1,2],"b":1}'`, 'jsonb'],
     [`'{"b": 1, "a": 2}'`, 'json', `'{"a": 2, "b": 1}'`, 'jsonb'],
@@ -49,6 +53,9 @@ describe('values across types', () => {
     ["'abcdef'", 'text', "left('abcdef', 3)", 'varchar'],
     ["'2024-03-01 10:30:00+00'", 'timestamptz', "'2024-03-01'", 'date'],
     ['true', 'bool', 'false', 'bool'],
+    ['-7', 'int4', '7', 'int8'],
+    ["'\\x00ff'", 'bytea', "'\\x00fe'", 'bytea'],
+    ["'abc'", 'text', "convert_to('abd', 'UTF8')", 'bytea'],
     ["'not json'", 'text', `'"not json"'`, 'jsonb'],
   ])('%s::%s is not %s::%s', async (a, ta, b, tb) => {
     expect(await same(a, ta, b, tb)).toBe(false);

@@ -42,6 +42,8 @@ export class DataWatch implements Observer {
   private readonly notIntact = new Map<number, Set<number>>();
   /** Text columns the release turned into json or jsonb: after the rollback they are compared as JSON. */
   private readonly madeJson = new Map<number, Map<number, 'json'>>();
+  /** Comparisons run, by what their result depends on (remembered()). */
+  private readonly compared = new Map<string, Promise<Compared | undefined>>();
   /** The first transaction id free at the baseline: rows written since carry a newer xmin (undefined near wraparound). */
   private newerThan: number | undefined;
 
@@ -160,7 +162,7 @@ export class DataWatch implements Observer {
     }
     if (!suspects.length) return;
     if (!base.pk.length) return this.columnsWithoutKey(step, base, gone);
-    const { here, nonNull } = await this.compare(base, cur, suspects, false) ?? await this.compareAll(base, cur, suspects, false);
+    const { here, nonNull } = await this.compare(base, cur, suspects, false, now.stats) ?? await this.compareAll(base, cur, suspects, false, now.stats);
     const written = this.written.get(base.oid) ?? new Set<number>();
     for (const [a, c] of here) if (cur.columns.has(a) && (c.present > c.unchanged || c.filled > 0)) written.add(a);
     this.written.set(base.oid, written);
@@ -225,9 +227,9 @@ export class DataWatch implements Observer {
       return;
     }
     const all = [...base.columns.keys()];
-    const quick = await this.compare(base, cur, all, true);
+    const quick = await this.compare(base, cur, all, true, stats);
     this.ledger.backwardMeasured(step, `${base.oid}`, quick ? 0 : (await moves(this.client, base, cur, (await this.store.hashes(base))!, [])).missing);
-    const { here } = quick ?? await this.compareAll(base, cur, all, true);
+    const { here } = quick ?? await this.compareAll(base, cur, all, true, stats);
     const broken = all.filter((a) => here.get(a)!.present > here.get(a)!.unchanged);
     const names = new Set([...base.columns.values()].map((c) => c.name));
     const added = [...cur.columns.values()].filter((c) => !names.has(c.name));
@@ -260,10 +262,10 @@ export class DataWatch implements Observer {
       }
       const keyed = cur && base.pk.length ? cur : undefined;
       const all = [...base.columns.keys()];
-      const quick = keyed && await this.compare(base, keyed, all, true);
+      const quick = keyed && await this.compare(base, keyed, all, true, stats);
       const missing = quick ? 0 : keyed ? (await moves(this.client, base, keyed, (await this.store.hashes(base))!, [])).missing : Math.max(0, before - (after ?? 0));
       this.ledger.rolledBack(base, before, after, missing);
-      if (keyed) this.columnsBack(base, quick || await this.compareAll(base, keyed, all, true));
+      if (keyed) this.columnsBack(base, quick || await this.compareAll(base, keyed, all, true, stats));
     }
   }
 
@@ -273,18 +275,49 @@ export class DataWatch implements Observer {
    * Undefined where that does not hold, or a snapshot row is missing: then the
    * full comparison runs (and, first, `moves` counts the missing rows).
    */
-  private async compare(base: TableInfo, cur: TableInfo, attnums: number[], byName: boolean): Promise<Compared | undefined> {
-    if (this.newerThan === undefined || cur.oid !== base.oid || cur.filenode !== base.filenode) return undefined;
-    const stored = await this.store.written(base, cur, this.newerThan, byName);
-    const here = stored && await inPlaceSince(this.client, this.store, base, cur, stored, attnums, this.newerThan, byName, byName ? this.madeJson.get(base.oid) : undefined);
-    return here ? { here, nonNull: stored!.nonNull } : undefined;
+  private compare(base: TableInfo, cur: TableInfo, attnums: number[], byName: boolean, stats: Map<number, TupleStats>): Promise<Compared | undefined> {
+    if (this.newerThan === undefined || cur.oid !== base.oid || cur.filenode !== base.filenode) return Promise.resolve(undefined);
+    const newerThan = this.newerThan;
+    return this.remembered('since', base, cur, attnums, byName, stats, async () => {
+      const stored = await this.store.written(base, cur, newerThan, byName);
+      const here = stored && await inPlaceSince(this.client, this.store, base, cur, stored, attnums, newerThan, byName, byName ? this.madeJson.get(base.oid) : undefined);
+      return here ? { here, nonNull: stored!.nonNull } : undefined;
+    });
   }
 
   /** inPlace over every row, on the snapshot's full hashes (loaded once). The table has a primary key. */
-  private async compareAll(base: TableInfo, cur: TableInfo, attnums: number[], byName: boolean): Promise<Compared> {
-    const stored = (await this.store.hashes(base))!;
-    const here = await inPlace(this.client, this.store, base, cur, stored, attnums, byName, byName ? this.madeJson.get(base.oid) : undefined);
-    return { here, nonNull: stored.nonNull };
+  private async compareAll(base: TableInfo, cur: TableInfo, attnums: number[], byName: boolean, stats: Map<number, TupleStats>): Promise<Compared> {
+    return (await this.remembered('all', base, cur, attnums, byName, stats, async () => {
+      const stored = (await this.store.hashes(base))!;
+      const here = await inPlace(this.client, this.store, base, cur, stored, attnums, byName, byName ? this.madeJson.get(base.oid) : undefined);
+      return { here, nonNull: stored.nonNull };
+    }))!;
+  }
+
+  /**
+   * A comparison's result, again, where nothing it reads has changed since it
+   * ran: the same table and file, the same tuple counters (exact: Django's
+   * backend has gone), and the same physical columns for the snapshot's.
+   * A rollback step that only drops what the release added, and then the
+   * rollback's own final comparison, would otherwise compare every written row
+   * again (0.3 s each for 200,000 rows).
+   */
+  private remembered(kind: string, base: TableInfo, cur: TableInfo, attnums: number[], byName: boolean, stats: Map<number, TupleStats>,
+    run: () => Promise<Compared | undefined>): Promise<Compared | undefined> {
+    const s = stats.get(cur.oid);
+    if (!s) return run();
+    const cols = attnums.map((a) => {
+      const c = byName ? [...cur.columns.values()].find((x) => x.name === base.columns.get(a)!.name) : cur.columns.get(a);
+      return c ? `${a}=${c.attnum}:${c.type}` : `${a}=-`;
+    });
+    const as = byName ? [...(this.madeJson.get(base.oid) ?? [])].join(';') : '';
+    const key = [kind, base.oid, cur.oid, cur.filenode, s.ins, s.upd, s.del, byName, cols.join(','), as].join('|');
+    let p = this.compared.get(key);
+    if (!p) {
+      p = run();
+      this.compared.set(key, p);
+    }
+    return p;
   }
 
   private columnsBack(base: TableInfo, { here, nonNull }: Compared): void {
