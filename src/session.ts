@@ -117,6 +117,8 @@ export class Session {
     this.cleanup.add('observer connection', () => client.end().catch(() => {}));
     // Fresh counters on every read, not a per-transaction cache.
     await client.query('SET stats_fetch_consistency = none');
+    // The comparisons hash-join the snapshot's hashes with whole tables: in memory, not in batches on disk.
+    await client.query("SET work_mem = '64MB'");
     this.client = client;
     this.watchers = new Observers({
       client, work: this.sandbox.conn(this.databases.work), template: this.sandbox.conn(this.databases.template),
