@@ -29,8 +29,8 @@ export const restore: Step = {
     }
     session.templateReady = true;
     const t0 = Date.now();
-    await events.timed('cloneMs', () => session.sandbox.createDatabase(work, template));
-    const took = `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+    const how = await events.timed('cloneMs', () => session.sandbox.createDatabase(work, template));
+    const took = `${((Date.now() - t0) / 1000).toFixed(1)} s${how ? ` (${how})` : ''}`;
     events.note(session.sandbox.seeded ? `cached template cloned to ${work} in ${took}` : `restored into ${template}, cloned to ${work} in ${took}`);
     await session.openObservers();
   },

@@ -26,8 +26,11 @@ export interface Sandbox {
   readonly databases: { template: string; work: string };
   /** Connection details for a database on this server. */
   conn(database: string): ConnInfo;
-  /** Create one of this sandbox's databases (optionally as a clone of another). */
-  createDatabase(name: string, template?: string): Promise<void>;
+  /**
+   * Create one of this sandbox's databases (optionally as a clone of another).
+   * A clone may say how it was made, where that is worth telling ("a thin clone").
+   */
+  createDatabase(name: string, template?: string): Promise<string | void>;
   /** How a person reaches a database of this sandbox (for --keep). */
   describe(database: string): string;
   /**

@@ -32,10 +32,9 @@ export function leftoverDirs(): Array<{ dir: string; pid: number }> {
   return out;
 }
 
-/** Remove every leftover temp dir; `before` runs first on each (to stop a server still in it). */
-export function sweepTempDirs(before: (dir: string) => void = () => {}): string[] {
+/** Remove every leftover temp dir (a provider stops what still runs in them first). */
+export function sweepTempDirs(): string[] {
   return leftoverDirs().map(({ dir }) => {
-    before(dir);
     rmSync(dir, { recursive: true, force: true });
     return `removed ${dir}`;
   });

@@ -125,7 +125,8 @@ export function spawnRun(project: string, snapshot: string, scratch: { work: str
 
 /** What runs left in a TMPDIR: its entries, and postgres processes started there. */
 export async function leftIn(tmp: string): Promise<string[]> {
-  return [...readdirSync(tmp), ...(await postgresUnder(tmp))];
+  const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(`${tmp}/`));
+  return [...readdirSync(tmp), ...(await postgresUnder(tmp)), ...mounts.map((m) => `mount ${m}`)];
 }
 
 /**

@@ -42,6 +42,22 @@ describe('the template cache', () => {
     expect(warm.report!.timings?.restoreMs ?? 0).toBe(0);
   });
 
+  it.runIf(process.getuid?.() === 0)('on thin clones (overlay mounts), the entry kept holds the template only, and a rerun on it judges the same', async () => {
+    const thin = ['--cache-dir', path.join(scratch, 'thin')];
+    const env = { REHEARSE_FILE_CLONE_FROM_BYTES: '1' };
+    const cold = await rehearseScenario('remove-field', thin, env);
+    expect(cold.stderr).toMatch(/cloned to rehearse_work in \d+\.\d s \(a thin clone/);
+    expect(cold.stderr).toMatch(/kept the restored template for the next run/);
+    const [entry] = readdirSync(path.join(scratch, 'thin', 'entries'));
+    // template0, template1, postgres and the template: no trace of the work database.
+    expect(readdirSync(path.join(scratch, 'thin', 'entries', entry!, 'data', 'base')).filter((d) => /^\d+$/.test(d))).toHaveLength(4);
+    const warm = await rehearseScenario('remove-field', thin, env);
+    expect(warm.stderr).toMatch(/restore: skipped/);
+    expect(warm.stderr).toMatch(/cached template cloned to rehearse_work in \d+\.\d s \(a thin clone/);
+    expect(findings(warm)).toEqual(findings(cold));
+    expect(findings(cold)).toEqual(findings(await rehearseScenario('remove-field')));
+  });
+
   it('two reruns at once share the entry, and each leaves nothing behind', async () => {
     const runs = await Promise.all([rehearseScenario('additive', CACHE), rehearseScenario('additive', CACHE)]);
     for (const r of runs) {

@@ -1,10 +1,11 @@
 // `rehearse doctor` tells what this machine has; `doctor --clean` removes only
 // what killed runs left behind.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, chmodSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
+import { mountOverlay } from '../../src/sandbox/local/overlay.js';
 import { BIN, FIXTURES, PYTHON } from '../helpers/paths.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'rehearse-test-doctor-'));
@@ -45,5 +46,20 @@ describe('rehearse doctor', () => {
     expect(existsSync(deadShim)).toBe(false);
     expect(existsSync(live)).toBe(true);
     expect(r.stdout).toContain(`removed ${dead}`);
+  });
+
+  it.runIf(process.getuid?.() === 0)('--clean takes away a killed run\'s thin-clone mount before removing its dir', async () => {
+    const lower = mkdtempSync(path.join(tmp, 'lower-'));
+    writeFileSync(path.join(lower, '16384'), 'a relation file');
+    const dead = path.join(tmp, 'rehearse-4194001-mntMNT');
+    const target = path.join(dead, 'data', 'base', '16500');
+    mkdirSync(target, { recursive: true });
+    expect(await mountOverlay(lower, target, path.join(dead, 'overlay-16500'))).toBe(true);
+    expect(readFileSync(path.join(target, '16384'), 'utf8')).toBe('a relation file');
+    const r = await doctor(['--clean'], { TMPDIR: tmp });
+    expect(r.exitCode).toBe(0);
+    expect(readFileSync('/proc/self/mounts', 'utf8')).not.toContain(dead);
+    expect(existsSync(dead)).toBe(false);
+    expect(readFileSync(path.join(lower, '16384'), 'utf8')).toBe('a relation file');
   });
 });

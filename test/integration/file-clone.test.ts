@@ -1,6 +1,9 @@
 // The work database as a file copy of the template (src/sandbox/local/file-clone.ts),
 // on a real cluster: the clone holds the template's data and indexes, takes
 // writes without touching the template, and the server comes back on its port.
+// Both ways: a copy, and (as root) a thin clone, an overlay mount of the
+// template's files (src/sandbox/local/overlay.ts), which the teardown unmounts.
+import { existsSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup } from '../../src/cleanup.js';
@@ -21,11 +24,17 @@ beforeAll(async () => {
 });
 afterAll(() => cleanup.drain());
 
-describe('a clone by files', () => {
+const root = process.getuid?.() === 0;
+const mountsUnder = (dir: string) => readFileSync('/proc/self/mounts', 'utf8').split('\n').filter((l) => l.split(' ')[1]?.startsWith(`${dir}/`));
+
+const ways: Array<[string, boolean]> = [['a copy', false], ...(root ? [['a thin clone', true] as [string, boolean]] : [])];
+
+describe.each(ways)('a clone by files: %s', (_, thin) => {
   it('holds the template\'s rows, indexes and sequences; writes to it leave the template alone; the port stays', async () => {
     const port = box.port;
-    await cloneByFiles(box, 'work', 'tpl', 0);
+    await cloneByFiles(box, 'work', 'tpl', 0, thin);
     expect(box.port).toBe(port);
+    expect(mountsUnder(box.dir).length).toBe(thin ? 1 : 0);
     expect(await q('work', 'SELECT count(*)::int AS n, sum(id)::int8::text AS s FROM t')).toEqual([{ n: 50000, s: String(50000 * 50001 / 2) }]);
     // Read through the index, so that a broken index file would show.
     expect(await withClient(box.conn('work'), async (c) => {
@@ -41,7 +50,17 @@ describe('a clone by files', () => {
     expect(await q('tpl', "SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 't'")).toEqual([{ n: 3 }]);
     // The clone is a database in its own right: it can be dropped, and the template cloned again.
     await q('postgres', 'DROP DATABASE work');
-    await cloneByFiles(box, 'work', 'tpl', 0);
+    await cloneByFiles(box, 'work', 'tpl', 0, thin);
     expect(await q('work', 'SELECT count(*)::int AS n FROM t')).toEqual([{ n: 50000 }]);
+    await q('postgres', 'DROP DATABASE work');
+  });
+});
+
+describe('the teardown', () => {
+  it('leaves no mount and no directory', async () => {
+    const dir = box.dir;
+    await box.teardown();
+    expect(mountsUnder(dir)).toEqual([]);
+    expect(existsSync(dir)).toBe(false);
   });
 });

@@ -30,6 +30,13 @@ describe('interrupts tear everything down', () => {
     expect(elapsed).toBeLessThan(30_000); // did not wait for the 60 s migration
   });
 
+  it.runIf(process.getuid?.() === 0)('SIGTERM mid-migration on a thin clone (an overlay mount): exit 143, no mount, nothing left', async () => {
+    const { r, left } = await interruptDuringForward('SIGTERM', false, [], { REHEARSE_FILE_CLONE_FROM_BYTES: '1' });
+    expect(r.stderr).toMatch(/cloned to rehearse_work in [0-9.]+ s \(a thin clone/);
+    expect(r.exitCode).toBe(143);
+    expect(left).toEqual([]);
+  });
+
   it('Ctrl-C (SIGINT to the process group) mid-migration: exit 130, nothing left', async () => {
     const { r, left } = await interruptDuringForward('SIGINT', true);
     expect(r.exitCode).toBe(130);

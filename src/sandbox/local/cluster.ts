@@ -4,7 +4,7 @@
 // root (CI) the server runs as the `postgres` system user via setpriv.
 // setpriv --pdeathsig also makes the server die with us if we are SIGKILLed.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
@@ -21,6 +21,7 @@ import { makeTempDir } from '../tmp.js';
 import { defaultCacheDir } from '../../cache/template-cache.js';
 import { BlankClusters } from './blank-cluster.js';
 import { cloneByFiles } from './file-clone.js';
+import { mountOverlay, unmountUnder } from './overlay.js';
 
 export const SUPERUSER = 'rehearse';
 
@@ -60,6 +61,10 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
   private cleanup: Cleanup | undefined;
   /** setpriv's arguments that run a server binary as the postgres user (when we are root). */
   private asPostgres: string[] = [];
+  /** The postgres user, when we are root: the server runs as it, and owns what it must write. */
+  private owner: { uid: number; gid: number } | undefined;
+  /** Thin clones mounted in the data directory (./overlay.ts). */
+  private readonly mounts: string[] = [];
 
   /**
    * The superuser's password, random per run: TCP on 127.0.0.1 asks for it
@@ -96,7 +101,7 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
     return path.join(this.bin.dir, name);
   }
 
-  createDatabase(name: string, template?: string): Promise<void> {
+  createDatabase(name: string, template?: string): Promise<string | void> {
     if (template && this.proc) return cloneByFiles(this, name, template);
     return createDatabase(this.conn('postgres'), name, template);
   }
@@ -110,11 +115,23 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
     this.proc.kill('SIGINT');
     const r = await this.proc;
     if (r.exitCode !== 0) throw new CannotRehearseError(`the sandbox PostgreSQL did not stop cleanly (${r.signal ?? `exit ${r.exitCode}`})`);
-    this.stillWanted(this.cleanup);
+    await this.stillWanted(this.cleanup);
     const data = path.join(this.dir, 'data');
     await fn(data);
-    this.stillWanted(this.cleanup);
+    await this.stillWanted(this.cleanup);
     await this.serve(this.cleanup, data, this.asPostgres, true);
+  }
+
+  /** A thin clone of `lower` at `target` (the server is stopped); false where this machine cannot mount one. */
+  async mountClone(lower: string, target: string): Promise<boolean> {
+    mkdirSync(target, { mode: 0o700 });
+    if (this.owner) chownSync(target, this.owner.uid, this.owner.gid);
+    if (await mountOverlay(lower, target, path.join(this.dir, `overlay-${path.basename(target)}`), this.owner)) {
+      this.mounts.push(target);
+      return true;
+    }
+    rmSync(target, { recursive: true, force: true });
+    return false;
   }
 
   describe(database: string): string {
@@ -152,6 +169,9 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
     this.proc.kill('SIGINT');
     const r = await this.proc;
     if (r.exitCode !== 0) return; // not a clean shutdown: nothing worth keeping
+    // The dropped work database's mount point is all that is left of a thin clone.
+    await unmountUnder(this.dir);
+    for (const m of this.mounts.splice(0)) rmSync(m, { recursive: true, force: true });
     await keep(path.join(this.dir, 'data'), this.password);
   }
 
@@ -159,6 +179,7 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
     this.cleanup = cleanup;
     const asPostgres = this.asPostgres;
     const owner = isRoot() ? await postgresUser() : undefined;
+    this.owner = owner;
     if (owner) {
       chownSync(this.dir, owner.uid, owner.gid);
       asPostgres.push('--reuid=postgres', '--regid=postgres', '--init-groups');
@@ -193,7 +214,7 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
     if (initdb.exitCode !== 0) {
       throw new CannotRehearseError(`initdb failed: ${lastLines(initdb.all ?? '', 2)}`);
     }
-    this.stillWanted(cleanup);
+    await this.stillWanted(cleanup);
     await this.blanks.keep(this.bin, data, this.password);
     await this.serve(cleanup, data, asPostgres);
     // The blank kept answers to this password: this run's own is another.
@@ -202,7 +223,7 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
 
   /** Start on a copied cluster (a cached template, a blank): it answers to `password` until this run's own replaces it. */
   private async bootFromCopy(cleanup: Cleanup, data: string, asPostgres: string[], password: string): Promise<void> {
-    this.stillWanted(cleanup);
+    await this.stillWanted(cleanup);
     this.password = password;
     await this.serve(cleanup, data, asPostgres);
     this.password = await rotatePassword(this.conn('postgres'));
@@ -236,9 +257,10 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
    * An interrupt tears the sandbox down while it may still be booting (initdb
    * running): whatever boot made after that is removed here, and boot stops.
    */
-  private stillWanted(cleanup: Cleanup): void {
+  private async stillWanted(cleanup: Cleanup): Promise<void> {
     if (!this.tornDown) return;
     this.proc?.kill('SIGKILL');
+    await unmountUnder(this.dir);
     rmSync(this.dir, { recursive: true, force: true });
     cleanup.throwIfInterrupted();
     throw new CannotRehearseError('the sandbox was torn down while it started');
@@ -283,7 +305,7 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
     });
     while (Date.now() < deadline) {
       cleanup.throwIfInterrupted();
-      if (this.tornDown) return this.stillWanted(cleanup);
+      if (this.tornDown) return await this.stillWanted(cleanup);
       if (exited) {
         const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
         throw new CannotRehearseError(`the sandbox PostgreSQL did not start: ${lastLines(log, 2) || 'no log'}`);
@@ -315,6 +337,8 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
         await proc;
       }
     }
+    // A thin clone's mount first: removing through it would leave the mount point behind.
+    await unmountUnder(this.dir);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { UsageError, oneLine } from '../../errors.js';
 import type { Flags, SandboxProvider } from '../provider.js';
-import { alive, sweepTempDirs } from '../tmp.js';
+import { alive, leftoverDirs, sweepTempDirs } from '../tmp.js';
+import { overlayPossible, unmountUnder } from './overlay.js';
 import { LocalSandbox, type LocalOptions } from './cluster.js';
 import { findPgBin } from './pgbin.js';
 
@@ -33,6 +34,9 @@ export const local: SandboxProvider<LocalOptions> = {
       lines.push({ status: 'missing', what: 'PostgreSQL server binaries', detail: oneLine(err),
         fix: 'apt-get install postgresql (any major at least the snapshot\'s), or pass --pg-bin DIR' });
     }
+    lines.push(overlayPossible()
+      ? { status: 'ok', what: 'thin clones', detail: 'the work database is an overlay mount of the template\'s files: a table is copied only when first opened' }
+      : { status: 'ok', what: 'thin clones', detail: 'not here (they need Linux overlay mounts, as root): the work database is a copy of the template\'s files' });
     if (process.getuid?.() === 0) {
       const pg = await execa('id', ['-u', 'postgres'], { reject: false });
       lines.push(pg.exitCode === 0
@@ -43,9 +47,14 @@ export const local: SandboxProvider<LocalOptions> = {
     return lines;
   },
   // Temp clusters, settings shims and scratch dirs of runs whose process is gone;
-  // a postmaster that outlived its run is stopped first.
+  // a postmaster that outlived its run is stopped first, and a thin clone's
+  // mount (./overlay.ts) taken away before its directory is removed.
   async sweep() {
-    return sweepTempDirs(stopOrphanedServer);
+    for (const { dir } of leftoverDirs()) {
+      stopOrphanedServer(dir);
+      await unmountUnder(dir);
+    }
+    return sweepTempDirs();
   },
 };
 
