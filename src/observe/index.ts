@@ -49,6 +49,11 @@ export class Observers {
     this.all = [this.schema, this.invariants, this.data, this.locks];
   }
 
+  /** The tables the pending migrations' SQL names (after the baseline). */
+  tablesNamed(): string[] {
+    return this.locks.tablesNamed();
+  }
+
   /** What they saw; undefined before the baseline was read. */
   async facts(): Promise<ObservedFacts | undefined> {
     const schema = this.schema.result();

@@ -31,6 +31,13 @@ export interface Sandbox {
    * A clone may say how it was made, where that is worth telling ("a thin clone").
    */
   createDatabase(name: string, template?: string): Promise<string | void>;
+  /**
+   * Before anything is timed: bring in the files of these tables of a cloned
+   * database, where the clone defers them (a thin clone copies a table's files
+   * up when it is first opened: inside a migration, that would be counted as
+   * the migration's time, and as lock time).
+   */
+  prepareTables?(database: string, tables: string[]): Promise<void>;
   /** How a person reaches a database of this sandbox (for --keep). */
   describe(database: string): string;
   /**

@@ -4,6 +4,7 @@
 // Both ways: a copy, and (as root) a thin clone, an overlay mount of the
 // template's files (src/sandbox/local/overlay.ts), which the teardown unmounts.
 import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup } from '../../src/cleanup.js';
@@ -52,6 +53,23 @@ describe.each(ways)('a clone by files: %s', (_, thin) => {
     await q('postgres', 'DROP DATABASE work');
     await cloneByFiles(box, 'work', 'tpl', 0, thin);
     expect(await q('work', 'SELECT count(*)::int AS n FROM t')).toEqual([{ n: 50000 }]);
+    await q('postgres', 'DROP DATABASE work');
+  });
+});
+
+describe.runIf(root)('a thin clone\'s tables brought in before the migrations', () => {
+  it('copies up the files of the tables named, their indexes with them, and no others', async () => {
+    await q('tpl', 'CREATE TABLE other (id int PRIMARY KEY)');
+    await cloneByFiles(box, 'work', 'tpl', 0, true);
+    const files = async (table: string) => (await q<{ f: string }>('work', `SELECT pg_relation_filepath(x) AS f FROM unnest(ARRAY['${table}'::regclass, '${table}_pkey'::regclass]) x`)).map((r) => r.f);
+    const dir = path.dirname((await files('t'))[0]!);
+    const mount = mountsUnder(box.dir).map((l) => l.split(' ')).find((l) => l[1]!.endsWith(dir))!;
+    const upper = /upperdir=([^,]+)/.exec(mount[3]!)![1]!;
+    const up = (f: string) => existsSync(path.join(upper, path.basename(f)));
+    expect((await files('t')).some(up)).toBe(false);
+    await box.prepareTables('work', ['t']);
+    expect((await files('t')).every(up)).toBe(true);
+    expect((await files('other')).some(up)).toBe(false);
     await q('postgres', 'DROP DATABASE work');
   });
 });

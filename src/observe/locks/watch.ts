@@ -66,6 +66,11 @@ export class LockWatch implements Observer {
     await this.probe?.open();
   }
 
+  /** Every table the pending migrations' SQL names, either way. */
+  tablesNamed(): string[] {
+    return [...new Set([...this.named.values()].flatMap((s) => [...s]))];
+  }
+
   async before(change: Change): Promise<void> {
     this.lsn = (await this.client.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]!.lsn;
     if (this.probe) this.probe.start(this.probeTables(change));

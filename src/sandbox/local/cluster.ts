@@ -4,7 +4,7 @@
 // root (CI) the server runs as the `postgres` system user via setpriv.
 // setpriv --pdeathsig also makes the server die with us if we are SIGKILLed.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, mkdirSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, mkdirSync, openSync, readdirSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
@@ -132,6 +132,26 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
     }
     rmSync(target, { recursive: true, force: true });
     return false;
+  }
+
+  /** A thin clone's files of these tables (with their indexes and TOAST) copied up now: opening one for writing does it. */
+  async prepareTables(database: string, tables: string[]): Promise<void> {
+    if (!this.mounts.length || !tables.length) return;
+    const data = path.join(this.dir, 'data');
+    const files = await withClient(this.conn(database), async (c) => (await c.query<{ f: string }>(`
+      SELECT pg_relation_filepath(x.oid) AS f FROM pg_class c
+      CROSS JOIN LATERAL (SELECT c.oid UNION ALL SELECT c.reltoastrelid WHERE c.reltoastrelid <> 0
+        UNION ALL SELECT i.indexrelid FROM pg_index i WHERE i.indrelid IN (c.oid, c.reltoastrelid)) x(oid)
+      WHERE c.relname = ANY($1) AND c.relkind IN ('r', 'p', 'm')`, [tables])).rows.map((r) => r.f).filter(Boolean));
+    for (const f of files) {
+      const dir = path.join(data, path.dirname(f));
+      if (!this.mounts.some((m) => dir === m)) continue;
+      const base = path.basename(f);
+      // The main fork's segments (N, N.1, ...) and the free-space and visibility maps.
+      for (const name of readdirSync(dir).filter((n) => n === base || n.startsWith(`${base}.`) || n.startsWith(`${base}_`))) {
+        closeSync(openSync(path.join(dir, name), 'r+'));
+      }
+    }
   }
 
   describe(database: string): string {
