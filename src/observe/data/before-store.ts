@@ -103,7 +103,7 @@ export class BeforeStore {
     const shipped = `rehearse_shipped_${base.oid}`;
     let stored = this.partial.get(base.oid);
     if (!stored) {
-      await this.work.query(`CREATE TEMP TABLE ${temp} (k text, ${cols.map((c) => `h${c.attnum} int8`).join(', ')})`);
+      await this.createHashes(temp, cols.map((c) => `h${c.attnum}`));
       await this.work.query(`CREATE TEMP TABLE ${shipped} (k text, batch int)`);
       stored = { temp, nonNull: await this.nonNullAll(base), domains: new Map(cols.map((c) => [c.attnum, new Set([canonical(c.value)])])) };
       this.partial.set(base.oid, stored);
@@ -154,7 +154,7 @@ export class BeforeStore {
     if (!key) return undefined;
     const temp = `rehearse_before_${base.oid}`;
     const cols = [...base.columns.values()];
-    await this.work.query(`CREATE TEMP TABLE ${temp} (k text, ${cols.map((c) => `h${c.attnum} int8`).join(', ')})`);
+    await this.createHashes(temp, cols.map((c) => `h${c.attnum}`));
     await this.copy(base, temp, cols.map((c) => columnHash(canonical(c.value), 't', c)));
     await this.work.query(`ANALYZE pg_temp.${temp}`);
     const r = await this.work.query(`SELECT ${cols.map((c) => `count(h${c.attnum}) AS n${c.attnum}`).join(', ')} FROM pg_temp.${temp}`);
@@ -178,6 +178,11 @@ export class BeforeStore {
     }
   }
 
+  /** A temp table of the observer's session: a row key and hash columns. */
+  private async createHashes(name: string, columns: string[]): Promise<void> {
+    await this.work.query(`CREATE TEMP TABLE ${name} (k text, ${columns.map((n) => `${n} int8`).join(', ')})`);
+  }
+
   /** Make sure each (attnum, domain) asked for is stored, adding what is missing. */
   async ensure(base: TableInfo, stored: Stored, wanted: Iterable<[number, Domain]>): Promise<void> {
     const missing = [...wanted].filter(([a, d]) => !stored.domains.get(a)?.has(d));
@@ -185,7 +190,7 @@ export class BeforeStore {
     if (!unique.length) return;
     const extra = `${stored.temp}_x`;
     const names = unique.map(([a, d]) => `h${a}_${d}`);
-    await this.work.query(`CREATE TEMP TABLE ${extra} (k text, ${names.map((n) => `${n} int8`).join(', ')})`);
+    await this.createHashes(extra, names);
     await this.work.query(JSON_OR_NULL);
     await this.copy(base, extra, unique.map(([a, d]) => columnHash(d, 't', base.columns.get(a)!)));
     await this.work.query(`ALTER TABLE pg_temp.${stored.temp} ${names.map((n) => `ADD COLUMN ${n} int8`).join(', ')}`);

@@ -91,7 +91,8 @@ export async function inPlaceSince(
   }));
 }
 
-function column(base: TableInfo, cur: TableInfo, a: number, byName: boolean): ColumnInfo | undefined {
+/** Snapshot column `a` as it is in `cur`: by attnum, or by name (after a rollback). */
+export function column(base: TableInfo, cur: TableInfo, a: number, byName: boolean): ColumnInfo | undefined {
   return byName ? [...cur.columns.values()].find((c) => c.name === base.columns.get(a)!.name) : cur.columns.get(a);
 }
 

@@ -19,7 +19,7 @@ import { differsFromSnapshot, intactSince, touchedBetween, type Reading, type To
 import type { DataFacts, LeftBehind } from './facts.js';
 import { LossLedger } from './ledger.js';
 import { placesFor, targetsFor, type ReleaseView } from './places.js';
-import { changes, inPlace, inPlaceSince, moves, survival, type InPlace } from './survival.js';
+import { changes, column, inPlace, inPlaceSince, moves, survival, type InPlace } from './survival.js';
 import { JSON_OR_NULL } from './values.js';
 
 /** A comparison's counts per column, and the snapshot's non-null values per column. */
@@ -307,7 +307,7 @@ export class DataWatch implements Observer {
     const s = stats.get(cur.oid);
     if (!s) return run();
     const cols = attnums.map((a) => {
-      const c = byName ? [...cur.columns.values()].find((x) => x.name === base.columns.get(a)!.name) : cur.columns.get(a);
+      const c = column(base, cur, a, byName);
       return c ? `${a}=${c.attnum}:${c.type}` : `${a}=-`;
     });
     const as = byName ? [...(this.madeJson.get(base.oid) ?? [])].join(';') : '';
