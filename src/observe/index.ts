@@ -5,7 +5,7 @@ import type pg from 'pg';
 import type { DjangoRunner } from '../django/runner.js';
 import type { Invariant } from '../playbook/schema.js';
 import type { Events } from '../report/events.js';
-import type { ConnInfo } from '../sandbox/provider.js';
+import type { ConnInfo, TableFiles } from '../sandbox/provider.js';
 import { DataWatch } from './data/watch.js';
 import type { DataFacts } from './data/facts.js';
 import { InvariantWatch, type InvariantResult } from './invariants.js';
@@ -49,9 +49,9 @@ export class Observers {
     this.all = [this.schema, this.invariants, this.data, this.locks];
   }
 
-  /** The tables the pending migrations' SQL names (after the baseline). */
-  tablesNamed(): string[] {
-    return this.locks.tablesNamed();
+  /** The tables whose files the pending migrations' SQL opens (after the baseline). */
+  tablesOpened(): TableFiles[] {
+    return this.locks.tablesOpened();
   }
 
   /** What they saw; undefined before the baseline was read. */

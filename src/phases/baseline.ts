@@ -26,6 +26,6 @@ export const baseline: Step = {
     session.cleanup.throwIfInterrupted();
     events.phase('baseline', 'reading the snapshot\'s schema and table identities');
     await ctx.observeBaseline();
-    await events.timed('cloneMs', async () => session.sandbox.prepareTables?.(session.databases.work, session.observers.tablesNamed()));
+    await events.timed('cloneMs', async () => session.sandbox.prepareTables?.(session.databases.work, session.observers.tablesOpened()));
   },
 };

@@ -16,6 +16,12 @@ export interface ConnInfo {
   sslmode?: string;
 }
 
+/** A table whose files a release will open: its heap and TOAST, and its indexes where it writes rows. */
+export interface TableFiles {
+  name: string;
+  withIndexes: boolean;
+}
+
 /** A started sandbox: only now are there connections to hand out. */
 export interface Sandbox {
   readonly kind: string;
@@ -37,7 +43,7 @@ export interface Sandbox {
    * up when it is first opened: inside a migration, that would be counted as
    * the migration's time, and as lock time).
    */
-  prepareTables?(database: string, tables: string[]): Promise<void>;
+  prepareTables?(database: string, tables: TableFiles[]): Promise<void>;
   /** How a person reaches a database of this sandbox (for --keep). */
   describe(database: string): string;
   /**

@@ -58,18 +58,24 @@ describe.each(ways)('a clone by files: %s', (_, thin) => {
 });
 
 describe.runIf(root)('a thin clone\'s tables brought in before the migrations', () => {
-  it('copies up the files of the tables named, their indexes with them, and no others', async () => {
-    await q('tpl', 'CREATE TABLE other (id int PRIMARY KEY)');
+  it('copies up the heap and TOAST of the tables named, their indexes only where asked, and no other table', async () => {
+    await q('tpl', 'CREATE TABLE other (id int PRIMARY KEY); CREATE TABLE read (id int PRIMARY KEY, body text); INSERT INTO read SELECT g, repeat(md5(g::text), 200) FROM generate_series(1, 50) g');
     await cloneByFiles(box, 'work', 'tpl', 0, true);
-    const files = async (table: string) => (await q<{ f: string }>('work', `SELECT pg_relation_filepath(x) AS f FROM unnest(ARRAY['${table}'::regclass, '${table}_pkey'::regclass]) x`)).map((r) => r.f);
-    const dir = path.dirname((await files('t'))[0]!);
+    const files = async (rels: string[]) => (await q<{ f: string }>('work', `SELECT pg_relation_filepath(x) AS f FROM unnest(ARRAY[${rels.map((r) => `'${r}'::regclass`).join(', ')}]) x`)).map((r) => r.f);
+    const toast = async (table: string) => (await q<{ t: string; i: string }>('work', `SELECT c.reltoastrelid::regclass::text AS t, i.indexrelid::regclass::text AS i
+      FROM pg_class c JOIN pg_index i ON i.indrelid = c.reltoastrelid WHERE c.oid = '${table}'::regclass`)).flatMap((r) => [r.t, r.i]);
+    const dir = path.dirname((await files(['t']))[0]!);
     const mount = mountsUnder(box.dir).map((l) => l.split(' ')).find((l) => l[1]!.endsWith(dir))!;
     const upper = /upperdir=([^,]+)/.exec(mount[3]!)![1]!;
     const up = (f: string) => existsSync(path.join(upper, path.basename(f)));
-    expect((await files('t')).some(up)).toBe(false);
-    await box.prepareTables('work', ['t']);
-    expect((await files('t')).every(up)).toBe(true);
-    expect((await files('other')).some(up)).toBe(false);
+    const written = await files(['t', 't_pkey', 't_name', ...await toast('t')]);
+    const heapOnly = await files(['read', ...await toast('read')]);
+    expect(heapOnly.length).toBe(3);
+    expect([...written, ...heapOnly].some(up)).toBe(false);
+    await box.prepareTables('work', [{ name: 't', withIndexes: true }, { name: 'read', withIndexes: false }]);
+    expect(written.filter((f) => !up(f))).toEqual([]);
+    expect(heapOnly.filter((f) => !up(f))).toEqual([]);
+    expect((await files(['read_pkey', 'other', 'other_pkey'])).some(up)).toBe(false);
     await q('postgres', 'DROP DATABASE work');
   });
 });

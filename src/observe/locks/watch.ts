@@ -8,10 +8,11 @@ import type pg from 'pg';
 import type { DjangoRunner } from '../../django/runner.js';
 import { lintPlan, type LintResult } from '../../lint/index.js';
 import type { Events } from '../../report/events.js';
-import type { ConnInfo } from '../../sandbox/provider.js';
+import type { ConnInfo, TableFiles } from '../../sandbox/provider.js';
 import type { Moment, TableInfo } from '../catalog.js';
 import type { Change, ChangeOutcome, ChangePhase, Observer } from '../observer.js';
 import { analyse, type TraceAnalysis } from './analysis.js';
+import { filesOpened, mergeReach, type Reach } from './files-opened.js';
 import { TrafficProbe, type ProbeResult } from './probe.js';
 
 export interface StepLocks extends TraceAnalysis {
@@ -42,6 +43,8 @@ export class LockWatch implements Observer {
   private readonly probe: TrafficProbe | undefined;
   /** Tables each migration's SQL names, for the probe. */
   private named = new Map<string, Set<string>>();
+  /** The files of each table that the pending migrations' SQL opens, either way. */
+  private readonly opened = new Map<string, Reach>();
 
   constructor(
     private readonly client: pg.Client,
@@ -60,15 +63,16 @@ export class LockWatch implements Observer {
       const names = new Set<string>();
       for (const s of [...m.forward.statements, ...m.backward.statements]) {
         for (const t of s.sql.matchAll(/(?:TABLE|ON|INTO|UPDATE|FROM)\s+(?:ONLY\s+)?"([^"]+)"/gi)) names.add(t[1]!);
+        mergeReach(this.opened, filesOpened(s.sql));
       }
       this.named.set(`${m.app}.${m.name}`, names);
     }
     await this.probe?.open();
   }
 
-  /** Every table the pending migrations' SQL names, either way. */
-  tablesNamed(): string[] {
-    return [...new Set([...this.named.values()].flatMap((s) => [...s]))];
+  /** The tables whose files the pending migrations' SQL opens, either way (with their indexes or not). */
+  tablesOpened(): TableFiles[] {
+    return [...this.opened].map(([name, reach]) => ({ name, withIndexes: reach === 'all' }));
   }
 
   async before(change: Change): Promise<void> {

@@ -14,7 +14,7 @@ import { CannotRehearseError } from '../../errors.js';
 import { createDatabase, rotatePassword, withClient } from '../../db.js';
 import type { Cleanup } from '../../cleanup.js';
 import { findPgBin, type PgBin } from './pgbin.js';
-import type { ClientTool, ConnInfo, Sandbox, TemplateSeed } from '../provider.js';
+import type { ClientTool, ConnInfo, Sandbox, TableFiles, TemplateSeed } from '../provider.js';
 import { HostToolsSandbox } from '../host-tools.js';
 import { freePort, isFree } from '../port.js';
 import { makeTempDir } from '../tmp.js';
@@ -134,15 +134,21 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
     return false;
   }
 
-  /** A thin clone's files of these tables (with their indexes and TOAST) copied up now: opening one for writing does it. */
-  async prepareTables(database: string, tables: string[]): Promise<void> {
+  /**
+   * A thin clone's files of these tables copied up now (opening one for
+   * writing does it): each table's heap and TOAST, and its indexes where the
+   * release writes its rows. The rest stay in the lower layer until opened.
+   */
+  async prepareTables(database: string, tables: TableFiles[]): Promise<void> {
     if (!this.mounts.length || !tables.length) return;
     const data = path.join(this.dir, 'data');
     const files = await withClient(this.conn(database), async (c) => (await c.query<{ f: string }>(`
       SELECT pg_relation_filepath(x.oid) AS f FROM pg_class c
       CROSS JOIN LATERAL (SELECT c.oid UNION ALL SELECT c.reltoastrelid WHERE c.reltoastrelid <> 0
-        UNION ALL SELECT i.indexrelid FROM pg_index i WHERE i.indrelid IN (c.oid, c.reltoastrelid)) x(oid)
-      WHERE c.relname = ANY($1) AND c.relkind IN ('r', 'p', 'm')`, [tables])).rows.map((r) => r.f).filter(Boolean));
+        UNION ALL SELECT i.indexrelid FROM pg_index i
+          WHERE i.indrelid = c.reltoastrelid OR (i.indrelid = c.oid AND c.relname = ANY($2))) x(oid)
+      WHERE c.relname = ANY($1) AND c.relkind IN ('r', 'p', 'm')`,
+    [tables.map((t) => t.name), tables.filter((t) => t.withIndexes).map((t) => t.name)])).rows.map((r) => r.f).filter(Boolean));
     for (const f of files) {
       const dir = path.join(data, path.dirname(f));
       if (!this.mounts.some((m) => dir === m)) continue;
