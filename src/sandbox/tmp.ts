@@ -32,9 +32,9 @@ export function leftoverDirs(): Array<{ dir: string; pid: number }> {
   return out;
 }
 
-/** Remove every leftover temp dir (a provider stops what still runs in them first). */
-export function sweepTempDirs(): string[] {
-  return leftoverDirs().map(({ dir }) => {
+/** Remove these leftover temp dirs, all of them by default (a provider stops what still runs in them first). */
+export function sweepTempDirs(dirs = leftoverDirs()): string[] {
+  return dirs.map(({ dir }) => {
     rmSync(dir, { recursive: true, force: true });
     return `removed ${dir}`;
   });

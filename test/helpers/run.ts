@@ -8,6 +8,7 @@ import type { Report } from '../../src/report/model.js';
 import { BIN, PYTHON } from './paths.js';
 import { makeProject } from './project.js';
 import { snapshotFor } from './snapshots.js';
+import { mountsUnder } from '../../src/sandbox/local/overlay.js';
 
 export interface CliRun {
   exitCode: number;
@@ -125,8 +126,7 @@ export function spawnRun(project: string, snapshot: string, scratch: { work: str
 
 /** What runs left in a TMPDIR: its entries, and postgres processes started there. */
 export async function leftIn(tmp: string): Promise<string[]> {
-  const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(`${tmp}/`));
-  return [...readdirSync(tmp), ...(await postgresUnder(tmp)), ...mounts.map((m) => `mount ${m}`)];
+  return [...readdirSync(tmp), ...(await postgresUnder(tmp)), ...mountsUnder(tmp).filter((m) => m.point !== tmp).map((m) => `mount ${m.point}`)];
 }
 
 /**

@@ -3,7 +3,7 @@
 // writes without touching the template, and the server comes back on its port.
 // Both ways: a copy, and (as root) a thin clone, an overlay mount of the
 // template's files (src/sandbox/local/overlay.ts), which the teardown unmounts.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { Cleanup } from '../../src/cleanup.js';
 import { withClient } from '../../src/db.js';
 import { cloneByFiles } from '../../src/sandbox/local/file-clone.js';
 import { LocalSandbox } from '../../src/sandbox/local/cluster.js';
+import { mountsUnder } from '../../src/sandbox/local/overlay.js';
 
 const cleanup = new Cleanup();
 let box: LocalSandbox;
@@ -26,7 +27,6 @@ beforeAll(async () => {
 afterAll(() => cleanup.drain());
 
 const root = process.getuid?.() === 0;
-const mountsUnder = (dir: string) => readFileSync('/proc/self/mounts', 'utf8').split('\n').filter((l) => l.split(' ')[1]?.startsWith(`${dir}/`));
 
 const ways: Array<[string, boolean]> = [['a copy', false], ...(root ? [['a thin clone', true] as [string, boolean]] : [])];
 
@@ -65,8 +65,8 @@ describe.runIf(root)('a thin clone\'s tables brought in before the migrations', 
     const toast = async (table: string) => (await q<{ t: string; i: string }>('work', `SELECT c.reltoastrelid::regclass::text AS t, i.indexrelid::regclass::text AS i
       FROM pg_class c JOIN pg_index i ON i.indrelid = c.reltoastrelid WHERE c.oid = '${table}'::regclass`)).flatMap((r) => [r.t, r.i]);
     const dir = path.dirname((await files(['t']))[0]!);
-    const mount = mountsUnder(box.dir).map((l) => l.split(' ')).find((l) => l[1]!.endsWith(dir))!;
-    const upper = /upperdir=([^,]+)/.exec(mount[3]!)![1]!;
+    const mount = mountsUnder(box.dir).find((m) => m.point.endsWith(dir))!;
+    const upper = /upperdir=([^,]+)/.exec(mount.options)![1]!;
     const up = (f: string) => existsSync(path.join(upper, path.basename(f)));
     const written = await files(['t', 't_pkey', 't_name', ...await toast('t')]);
     const heapOnly = await files(['read', ...await toast('read')]);

@@ -50,11 +50,12 @@ export const local: SandboxProvider<LocalOptions> = {
   // a postmaster that outlived its run is stopped first, and a thin clone's
   // mount (./overlay.ts) taken away before its directory is removed.
   async sweep() {
-    for (const { dir } of leftoverDirs()) {
+    const dirs = leftoverDirs();
+    for (const { dir } of dirs) {
       stopOrphanedServer(dir);
       await unmountUnder(dir);
     }
-    return sweepTempDirs();
+    return sweepTempDirs(dirs);
   },
 };
 

@@ -56,19 +56,30 @@ export async function mountOverlay(lower: string, target: string, layers: string
   return true;
 }
 
+export interface Mount {
+  point: string;
+  /** The mount's options (an overlay's lowerdir, upperdir, workdir). */
+  options: string;
+}
+
+/** The mounts at or under `dir`, deepest first. */
+export function mountsUnder(dir: string): Mount[] {
+  if (process.platform !== 'linux' || !existsSync('/proc/self/mounts')) return [];
+  const root = path.resolve(dir);
+  // /proc/self/mounts escapes spaces and the like as octal.
+  const unescape = (p: string) => p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+  return readFileSync('/proc/self/mounts', 'utf8').split('\n')
+    .map((l) => l.split(' '))
+    .filter((f) => f.length > 3)
+    .map((f) => ({ point: unescape(f[1]!), options: unescape(f[3]!) }))
+    .filter((m) => m.point === root || m.point.startsWith(`${root}/`))
+    .sort((a, b) => b.point.length - a.point.length);
+}
+
 /** Unmount every mount at or under `dir`, deepest first (a lazy unmount where a busy one refuses). */
 export async function unmountUnder(dir: string): Promise<void> {
-  if (process.platform !== 'linux' || !existsSync('/proc/self/mounts')) return;
-  const root = path.resolve(dir);
-  const points = readFileSync('/proc/self/mounts', 'utf8').split('\n')
-    .map((l) => l.split(' ')[1])
-    .filter((p): p is string => !!p)
-    // /proc/self/mounts escapes spaces and the like as octal.
-    .map((p) => p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))))
-    .filter((p) => p === root || p.startsWith(`${root}/`))
-    .sort((a, b) => b.length - a.length);
-  for (const p of points) {
-    const r = await execa('umount', [p], { reject: false });
-    if (r.exitCode !== 0) await execa('umount', ['-l', p], { reject: false });
+  for (const { point } of mountsUnder(dir)) {
+    const r = await execa('umount', [point], { reject: false });
+    if (r.exitCode !== 0) await execa('umount', ['-l', point], { reject: false });
   }
 }
