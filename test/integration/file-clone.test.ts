@@ -3,12 +3,13 @@
 // writes without touching the template, and the server comes back on its port.
 // Both ways: a copy, and (as root) a thin clone, an overlay mount of the
 // template's files (src/sandbox/local/overlay.ts), which the teardown unmounts.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup } from '../../src/cleanup.js';
 import { withClient } from '../../src/db.js';
+import { filesOpened } from '../../src/observe/locks/files-opened.js';
 import { cloneByFiles } from '../../src/sandbox/local/file-clone.js';
 import { LocalSandbox } from '../../src/sandbox/local/cluster.js';
 import { mountsUnder } from '../../src/sandbox/local/overlay.js';
@@ -77,6 +78,45 @@ describe.runIf(root)('a thin clone\'s tables brought in before the migrations', 
     expect(heapOnly.filter((f) => !up(f))).toEqual([]);
     expect((await files(['read_pkey', 'other', 'other_pkey'])).some(up)).toBe(false);
     await q('postgres', 'DROP DATABASE work');
+  });
+});
+
+// What files-opened.ts says a statement opens is checked against what
+// PostgreSQL opens: every template file a statement copies up on a fresh thin
+// clone must be one that prepareTables, told what files-opened.ts says, copies up.
+describe.runIf(root)('the files a statement opens, as PostgreSQL opens them', () => {
+  beforeAll(() => q('tpl', 'CREATE TABLE IF NOT EXISTS read (id int PRIMARY KEY, body text)'));
+  const upperOf = async () => {
+    const dir = path.dirname((await q<{ f: string }>('work', "SELECT pg_relation_filepath('t') AS f"))[0]!.f);
+    const mount = mountsUnder(box.dir).find((m) => m.point.endsWith(dir))!;
+    return /upperdir=([^,]+)/.exec(mount.options)![1]!;
+  };
+  /** The template's user relation files (not the catalog's) in the upper layer now. */
+  const copiedUp = async () => {
+    const upper = await upperOf();
+    const mine = new Set((await q<{ f: string }>('tpl', `SELECT pg_relation_filenode(oid)::text AS f FROM pg_class
+      WHERE oid >= 16384 AND pg_relation_filenode(oid) IS NOT NULL`)).map((r) => r.f));
+    return readdirSync(upper).filter((n) => mine.has(n.split(/[._]/)[0]!)).sort();
+  };
+
+  it.each([
+    'ALTER TABLE "t" ADD COLUMN "note" text NULL',
+    'ALTER TABLE "t" DROP COLUMN "doc" CASCADE',
+    'ALTER TABLE "t" ADD COLUMN "n" integer DEFAULT 0 NOT NULL',
+    'CREATE INDEX CONCURRENTLY "t_doc" ON "t" (("doc" ->> \'g\'))',
+    'ALTER TABLE "t" ALTER COLUMN "name" SET NOT NULL',
+    'ALTER TABLE "read" ADD CONSTRAINT "read_t" FOREIGN KEY ("id") REFERENCES "t" ("id") DEFERRABLE INITIALLY DEFERRED',
+    'UPDATE "t" SET "name" = upper("name") WHERE "id" <= 10',
+  ])('%s', async (sql) => {
+    await cloneByFiles(box, 'work', 'tpl', 0, true);
+    await q('work', sql);
+    const opened = await copiedUp();
+    await q('postgres', 'DROP DATABASE work');
+    await cloneByFiles(box, 'work', 'tpl', 0, true);
+    await box.prepareTables('work', [...filesOpened(sql)].map(([name, reach]) => ({ name, withIndexes: reach === 'all' })));
+    const prepared = await copiedUp();
+    await q('postgres', 'DROP DATABASE work');
+    expect(opened.filter((f) => !prepared.includes(f))).toEqual([]);
   });
 });
 

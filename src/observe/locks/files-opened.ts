@@ -7,10 +7,10 @@
 //
 //   heap  the table's own file and its TOAST (what a scan or a rewrite reads):
 //         CREATE INDEX, SET NOT NULL, a type change, a column added with a
-//         default or a constraint, a constraint validated;
+//         default, NOT NULL, UNIQUE or CHECK, a constraint validated;
 //   all   the heap and every index on it (DML keeps its indexes up to date):
-//         UPDATE, DELETE, INSERT, a foreign key's referenced table, and any
-//         statement not recognised here.
+//         UPDATE, DELETE, INSERT, both tables of a foreign key (its check is a
+//         join that may read their indexes), and any statement not recognised.
 // A statement that only changes the catalog (a nullable column added without a
 // default, a column or constraint dropped, a rename) opens none of the files.
 // A file that is missed is still copied up when it is opened, inside the
@@ -64,7 +64,8 @@ function alterAction(action: string, table: string, into: Map<string, Reach>): v
     // a constraint on it; a constraint does unless it is NOT VALID.
     const constraint = /^ADD\s+(?:CONSTRAINT|UNIQUE|PRIMARY|CHECK|FOREIGN|EXCLUDE)\b/i.test(action);
     if (constraint ? /\bNOT\s+VALID\b/i.test(action) : !/\b(?:DEFAULT|NOT\s+NULL|REFERENCES|UNIQUE|PRIMARY\s+KEY|CHECK|GENERATED)\b/i.test(action)) return;
-    add(table, 'heap');
+    // A foreign key is checked by a join of both tables, which may read either's indexes.
+    add(table, references ? 'all' : 'heap');
     if (references) add(AS_NAME(references[1]!), 'all');
     return;
   }
