@@ -16,7 +16,7 @@ export interface ConnInfo {
   sslmode?: string;
 }
 
-/** A table whose files a release will open: its heap and TOAST, and its indexes where it writes rows. */
+/** A table whose files a release will open (its heap and TOAST, and its indexes where it writes rows), or an index it drops. */
 export interface TableFiles {
   name: string;
   withIndexes: boolean;

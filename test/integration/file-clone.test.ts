@@ -87,8 +87,8 @@ describe.runIf(root)('a thin clone\'s tables brought in before the migrations', 
 describe.runIf(root)('the files a statement opens, as PostgreSQL opens them', () => {
   beforeAll(() => q('tpl', 'CREATE TABLE IF NOT EXISTS read (id int PRIMARY KEY, body text)'));
   const upperOf = async () => {
-    const dir = path.dirname((await q<{ f: string }>('work', "SELECT pg_relation_filepath('t') AS f"))[0]!.f);
-    const mount = mountsUnder(box.dir).find((m) => m.point.endsWith(dir))!;
+    const oid = (await q<{ oid: string }>('postgres', "SELECT oid::text FROM pg_database WHERE datname = 'work'"))[0]!.oid;
+    const mount = mountsUnder(box.dir).find((m) => m.point.endsWith(`/base/${oid}`))!;
     return /upperdir=([^,]+)/.exec(mount.options)![1]!;
   };
   /** The template's user relation files (not the catalog's) in the upper layer now. */
@@ -103,10 +103,15 @@ describe.runIf(root)('the files a statement opens, as PostgreSQL opens them', ()
     'ALTER TABLE "t" ADD COLUMN "note" text NULL',
     'ALTER TABLE "t" DROP COLUMN "doc" CASCADE',
     'ALTER TABLE "t" ADD COLUMN "n" integer DEFAULT 0 NOT NULL',
+    'ALTER TABLE "t" ADD COLUMN "s" varchar(20) DEFAULT \'new\' NOT NULL',
+    'ALTER TABLE "t" ADD COLUMN "u" uuid DEFAULT gen_random_uuid() NOT NULL',
     'CREATE INDEX CONCURRENTLY "t_doc" ON "t" (("doc" ->> \'g\'))',
     'ALTER TABLE "t" ALTER COLUMN "name" SET NOT NULL',
     'ALTER TABLE "read" ADD CONSTRAINT "read_t" FOREIGN KEY ("id") REFERENCES "t" ("id") DEFERRABLE INITIALLY DEFERRED',
     'UPDATE "t" SET "name" = upper("name") WHERE "id" <= 10',
+    'ALTER TABLE "t" ALTER COLUMN "id" TYPE bigint',
+    'DROP INDEX "t_name"',
+    'DROP TABLE "t" CASCADE',
   ])('%s', async (sql) => {
     await cloneByFiles(box, 'work', 'tpl', 0, true);
     await q('work', sql);

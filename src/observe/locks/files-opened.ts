@@ -5,14 +5,18 @@
 // those: on the bench's 3.2 GB snapshot, bringing in every file of every
 // table named cost 12 s, for a release that opens a third of them.
 //
-//   heap  the table's own file and its TOAST (what a scan or a rewrite reads):
-//         CREATE INDEX, SET NOT NULL, a type change, a column added with a
-//         default, NOT NULL, UNIQUE or CHECK, a constraint validated;
-//   all   the heap and every index on it (DML keeps its indexes up to date):
-//         UPDATE, DELETE, INSERT, both tables of a foreign key (its check is a
-//         join that may read their indexes), and any statement not recognised.
-// A statement that only changes the catalog (a nullable column added without a
-// default, a column or constraint dropped, a rename) opens none of the files.
+//   heap  the table's own file and its TOAST (what a scan reads): CREATE
+//         INDEX, SET NOT NULL, a column added with NOT NULL and no default,
+//         or with UNIQUE or CHECK, a constraint added or validated;
+//   all   the heap and every index on it: DML (it keeps the indexes up to
+//         date), both tables of a foreign key (its check is a join that may
+//         read their indexes), a rewrite (a type change, a default that is
+//         not a constant) and DROP TABLE, and anything not recognised. Dropping
+//         a relation's file opens it too: PostgreSQL truncates it at commit to
+//         free the space at once, and an overlay copies a file up to truncate it.
+// A statement that only changes the catalog (a column added with no default or
+// a constant one, a column or constraint dropped, a rename) opens none of the
+// files. DROP INDEX names an index, which is brought in as a relation of its own.
 // A file that is missed is still copied up when it is opened, inside the
 // migration: the cost is a slower step, not a wrong verdict.
 
@@ -20,6 +24,9 @@ export type Reach = 'heap' | 'all';
 
 const NAME = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`;
 const QUALIFIED = String.raw`(?:${NAME}\s*\.\s*)?(${NAME})`;
+const NAME_LIST_ITEM = String.raw`(?:${NAME}\s*\.\s*)?${NAME}`;
+/** A constant as Django writes one into a default: a number, a string (cast or not), a boolean or NULL. */
+const LITERAL = String.raw`(?:'(?:[^']|'')*'(?:::[\w ]+(?:\([\d, ]+\))?)?|-?\d+(?:\.\d+)?|TRUE|FALSE|NULL)(?![\w(])`;
 const AS_NAME = (s: string) => (s.startsWith('"') ? s.slice(1, -1).replace(/""/g, '"') : s.toLowerCase());
 
 /** Every table name a statement names after one of the words that introduce one. */
@@ -60,16 +67,17 @@ function alterAction(action: string, table: string, into: Map<string, Reach>): v
   };
   const references = new RegExp(String.raw`\bREFERENCES\s+${QUALIFIED}`, 'i').exec(action);
   if (/^ADD\b/i.test(action)) {
-    // A column makes PostgreSQL look at the rows only with a default, NOT NULL or
-    // a constraint on it; a constraint does unless it is NOT VALID.
+    // A constant default is stored once in the catalog (PostgreSQL 11's fast
+    // default), and NOT NULL then holds without a look; any other default rewrites.
     const constraint = /^ADD\s+(?:CONSTRAINT|UNIQUE|PRIMARY|CHECK|FOREIGN|EXCLUDE)\b/i.test(action);
-    if (constraint ? /\bNOT\s+VALID\b/i.test(action) : !/\b(?:DEFAULT|NOT\s+NULL|REFERENCES|UNIQUE|PRIMARY\s+KEY|CHECK|GENERATED)\b/i.test(action)) return;
+    const column = action.replace(new RegExp(String.raw`\bDEFAULT\s+${LITERAL}(?:\s+NOT\s+NULL\b)?`, 'i'), ' ');
+    if (constraint ? /\bNOT\s+VALID\b/i.test(action) : !/\b(?:DEFAULT|NOT\s+NULL|REFERENCES|UNIQUE|PRIMARY\s+KEY|CHECK|GENERATED)\b/i.test(column)) return;
     // A foreign key is checked by a join of both tables, which may read either's indexes.
-    add(table, references ? 'all' : 'heap');
+    add(table, references || (!constraint && /\b(?:DEFAULT|GENERATED)\b/i.test(column)) ? 'all' : 'heap');
     if (references) add(AS_NAME(references[1]!), 'all');
     return;
   }
-  if (/^(?:ALTER\s+(?:COLUMN\s+)?\S+\s+(?:SET\s+NOT\s+NULL|(?:SET\s+DATA\s+)?TYPE)|VALIDATE\s+CONSTRAINT)\b/i.test(action)) {
+  if (/^(?:ALTER\s+(?:COLUMN\s+)?\S+\s+SET\s+NOT\s+NULL|VALIDATE\s+CONSTRAINT)\b/i.test(action)) {
     add(table, 'heap');
     return;
   }
@@ -87,8 +95,14 @@ export function filesOpened(statement: string): Map<string, Reach> {
     for (const a of actions(alter[2]!)) alterAction(a, AS_NAME(alter[1]!), out);
     return out;
   }
-  // New or dropped objects open no existing table's files (a table made AS SELECT reads its source).
-  if (/^(?:DROP\s+(?:TABLE|INDEX|SEQUENCE|VIEW)|CREATE\s+(?:SEQUENCE|VIEW)|COMMENT\s+ON|SET\s+CONSTRAINTS|ALTER\s+(?:INDEX|SEQUENCE))\b/i.test(sql)) return out;
+  const dropped = new RegExp(String.raw`^DROP\s+(TABLE|INDEX)\s+(?:CONCURRENTLY\s+)?(?:IF\s+EXISTS\s+)?((?:${NAME_LIST_ITEM}\s*,?\s*)+)`, 'i').exec(sql);
+  if (dropped) {
+    const names = [...dropped[2]!.matchAll(new RegExp(QUALIFIED, 'g'))].map((m) => AS_NAME(m[1]!)).filter((n) => !/^(?:cascade|restrict)$/.test(n));
+    for (const n of names) out.set(n, dropped[1]!.toUpperCase() === 'TABLE' ? 'all' : 'heap');
+    return out;
+  }
+  // New objects open no existing table's files (a table made AS SELECT reads its source).
+  if (/^(?:DROP\s+(?:SEQUENCE|VIEW)|CREATE\s+(?:SEQUENCE|VIEW)|COMMENT\s+ON|SET\s+CONSTRAINTS|ALTER\s+(?:INDEX|SEQUENCE))\b/i.test(sql)) return out;
   if (/^CREATE\s+TABLE\b/i.test(sql) && !/\bAS\s+(?:SELECT|TABLE|VALUES|WITH)\b/i.test(sql)) return out;
   for (const t of namedAnywhere(sql)) out.set(t, 'all');
   return out;

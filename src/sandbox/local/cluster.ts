@@ -136,8 +136,9 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
 
   /**
    * A thin clone's files of these tables copied up now (opening one for
-   * writing does it): each table's heap and TOAST, and its indexes where the
-   * release writes its rows. The rest stay in the lower layer until opened.
+   * writing does it): each table's heap and TOAST, its indexes where the
+   * release writes its rows, and an index named on its own (one it drops:
+   * PostgreSQL truncates a dropped file). The rest stay in the lower layer until opened.
    */
   async prepareTables(database: string, tables: TableFiles[]): Promise<void> {
     if (!this.mounts.length || !tables.length) return;
@@ -147,7 +148,7 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
       CROSS JOIN LATERAL (SELECT c.oid UNION ALL SELECT c.reltoastrelid WHERE c.reltoastrelid <> 0
         UNION ALL SELECT i.indexrelid FROM pg_index i
           WHERE i.indrelid = c.reltoastrelid OR (i.indrelid = c.oid AND c.relname = ANY($2))) x(oid)
-      WHERE c.relname = ANY($1) AND c.relkind IN ('r', 'p', 'm')`,
+      WHERE c.relname = ANY($1) AND c.relkind IN ('r', 'p', 'm', 'i')`,
     [tables.map((t) => t.name), tables.filter((t) => t.withIndexes).map((t) => t.name)])).rows.map((r) => r.f).filter(Boolean));
     for (const f of files) {
       const dir = path.join(data, path.dirname(f));
