@@ -62,9 +62,7 @@ const CATALOG_ONLY = /^(?:DROP\s+(?:COLUMN|CONSTRAINT)|RENAME|ALTER\s+(?:COLUMN\
 /** One ALTER TABLE action's reach on its table, and on a table it references. */
 function alterAction(action: string, table: string, into: Map<string, Reach>): void {
   if (CATALOG_ONLY.test(action)) return;
-  const add = (t: string, r: Reach) => {
-    if (into.get(t) !== 'all') into.set(t, r);
-  };
+  const add = (t: string, r: Reach) => widen(into, t, r);
   const references = new RegExp(String.raw`\bREFERENCES\s+${QUALIFIED}`, 'i').exec(action);
   if (/^ADD\b/i.test(action)) {
     // A constant default is stored once in the catalog (PostgreSQL 11's fast
@@ -108,7 +106,12 @@ export function filesOpened(statement: string): Map<string, Reach> {
   return out;
 }
 
+/** A table's reach widened to `r` (never narrowed: all stays all). */
+function widen(into: Map<string, Reach>, table: string, r: Reach): void {
+  if (into.get(table) !== 'all') into.set(table, r);
+}
+
 /** The reach of several statements together: the widest per table. */
 export function mergeReach(into: Map<string, Reach>, more: Map<string, Reach>): void {
-  for (const [t, r] of more) if (into.get(t) !== 'all') into.set(t, r);
+  for (const [t, r] of more) widen(into, t, r);
 }
