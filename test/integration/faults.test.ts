@@ -5,7 +5,7 @@
 // itself (the sandbox's lock_timeout); a --report-dir that cannot be one,
 // refused before anything starts; and a settings module and environment that
 // point at "production": a trap listener that must never be connected to.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,13 +51,23 @@ describe('faults from outside', () => {
     expect(r.left).toEqual([]);
   });
 
-  it('SIGKILL of the PostgreSQL server mid-migration: exit 3, one line, nothing left', async () => {
+  it('SIGKILL of the PostgreSQL server mid-migration: exit 3, one line, nothing left, its shared memory too', async () => {
+    const dsmBefore = new Set(readdirSync('/dev/shm'));
+    let segment = '';
     const r = await faultDuring('slow', /forward: /, async (_pid, tmp) => {
+      // The System V segment the postmaster names in its pid file (7th line: key, id).
+      const box = readdirSync(tmp).find((n) => existsSync(path.join(tmp, n, 'data', 'postmaster.pid')))!;
+      segment = readFileSync(path.join(tmp, box, 'data', 'postmaster.pid'), 'utf8').split('\n')[6]!.trim().split(/\s+/)[1]!;
       for (const p of await pidsOf(`postgres -D ${tmp}`)) process.kill(p, 'SIGKILL');
     });
     expect(r.exitCode).toBe(3);
     expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^rehearse: /);
     expect(r.left).toEqual([]);
+    expect(segment).toMatch(/^\d+$/);
+    const segments = (await execa('ipcs', ['-m'])).stdout.split('\n').map((l) => l.trim().split(/\s+/)[1]);
+    expect(segments).not.toContain(segment);
+    // Dynamic shared memory lives in the data directory, gone with it: none was made in /dev/shm.
+    expect(readdirSync('/dev/shm').filter((n) => n.startsWith('PostgreSQL.') && !dsmBefore.has(n))).toEqual([]);
   });
 });
 

@@ -22,6 +22,7 @@ import { defaultCacheDir } from '../../cache/template-cache.js';
 import { BlankClusters } from './blank-cluster.js';
 import { cloneByFiles } from './file-clone.js';
 import { mountOverlay, unmountUnder } from './overlay.js';
+import { releaseSharedMemory } from './shared-memory.js';
 
 export const SUPERUSER = 'rehearse';
 
@@ -286,7 +287,11 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
    */
   private async stillWanted(cleanup: Cleanup): Promise<void> {
     if (!this.tornDown) return;
-    this.proc?.kill('SIGKILL');
+    if (this.proc) {
+      this.proc.kill('SIGKILL');
+      await this.proc;
+      await releaseSharedMemory(path.join(this.dir, 'data'));
+    }
     await unmountUnder(this.dir);
     rmSync(this.dir, { recursive: true, force: true });
     cleanup.throwIfInterrupted();
@@ -311,6 +316,8 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
       'checkpoint_timeout = 1h',
       'autovacuum = off',
       'shared_buffers = 256MB',
+      // In the data directory, so that a server killed by SIGKILL leaves none in /dev/shm (./shared-memory.ts).
+      'dynamic_shared_memory_type = mmap',
       `max_parallel_maintenance_workers = ${Math.min(4, cpus)}`,
       'max_connections = 60',
       "listen_addresses = '127.0.0.1'",
@@ -364,6 +371,7 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
         await proc;
       }
     }
+    await releaseSharedMemory(path.join(this.dir, 'data'));
     // A thin clone's mount first: removing through it would leave the mount point behind.
     await unmountUnder(this.dir);
     rmSync(this.dir, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { UsageError, oneLine } from '../../errors.js';
 import type { Flags, SandboxProvider } from '../provider.js';
 import { alive, leftoverDirs, sweepTempDirs } from '../tmp.js';
 import { overlayPossible, unmountUnder } from './overlay.js';
+import { releaseSharedMemory } from './shared-memory.js';
 import { LocalSandbox, type LocalOptions } from './cluster.js';
 import { findPgBin } from './pgbin.js';
 
@@ -53,6 +54,7 @@ export const local: SandboxProvider<LocalOptions> = {
     const dirs = leftoverDirs();
     for (const { dir } of dirs) {
       stopOrphanedServer(dir);
+      await releaseSharedMemory(path.join(dir, 'data'));
       await unmountUnder(dir);
     }
     return sweepTempDirs(dirs);
