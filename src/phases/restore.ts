@@ -1,7 +1,6 @@
 // restore: the snapshot into the template database (the pristine "before",
 // never migrated), then a clone of it to work on. Django loads meanwhile; a
 // broken project fails as fast as a broken dump, whichever comes first.
-import { withClient } from '../db.js';
 import { formatBytes } from '../format.js';
 import { restoreSnapshot } from '../snapshot/restore.js';
 import type { Step } from './step.js';
@@ -23,9 +22,6 @@ export const restore: Step = {
       restored.catch(() => {});
       await Promise.all([session.runner(), restored]);
       session.cleanup.throwIfInterrupted();
-      // Production has planner statistics, and a restore brings none: without them the
-      // migrations' own queries plan differently, and table sizes are unknown.
-      await events.timed('restoreMs', () => withClient(session.sandbox.conn(template), (c) => c.query('ANALYZE')));
     }
     session.templateReady = true;
     const t0 = Date.now();

@@ -13,6 +13,7 @@ import type { Sandbox } from '../sandbox/provider.js';
 import { makeTempDir } from '../sandbox/tmp.js';
 import type { SnapshotInfo } from './detect.js';
 import { formatBytes } from '../format.js';
+import { Analyzer } from './analyze.js';
 
 /** Refuse, before any work, a dump that the server cannot take. */
 export function assertRestorable(snapshot: SnapshotInfo, sandbox: Pick<Sandbox, 'serverMajor' | 'serverVersion'>): void {
@@ -27,6 +28,7 @@ export function assertRestorable(snapshot: SnapshotInfo, sandbox: Pick<Sandbox, 
 /** Called with a short "how far" text during the restore (objects done, bytes read). */
 export type OnRestoreProgress = (text: string) => void;
 
+/** Restore, and analyze (./analyze.ts): the template comes out with planner statistics, as production has them. */
 export async function restoreSnapshot(
   snapshot: SnapshotInfo,
   sandbox: Sandbox,
@@ -35,12 +37,21 @@ export async function restoreSnapshot(
 ): Promise<void> {
   assertRestorable(snapshot, sandbox);
   await sandbox.createDatabase(database);
-  if (snapshot.format === 'plain' || snapshot.format === 'plain-gzip') {
-    await restorePlain(snapshot, sandbox, database, onProgress);
-  } else {
-    await restoreArchive(snapshot, sandbox, database, onProgress);
+  const analyzer = new Analyzer(sandbox.conn(database));
+  try {
+    if (snapshot.format === 'plain' || snapshot.format === 'plain-gzip') {
+      await restorePlain(snapshot, sandbox, database, onProgress);
+    } else {
+      await restoreArchive(snapshot, sandbox, database, onProgress, analyzer);
+    }
+    await analyzer.finish(JOBS);
+  } finally {
+    await analyzer.close();
   }
 }
+
+/** pg_restore's parallel jobs, and the final ANALYZE's connections. */
+const JOBS = Math.max(2, Math.min(8, os.cpus().length));
 
 /** The archive's table of contents: how many objects a restore will create. */
 async function tocEntries(sandbox: Sandbox, staged: string, database: string): Promise<number | undefined> {
@@ -54,19 +65,30 @@ async function restoreArchive(
   sandbox: Sandbox,
   database: string,
   onProgress: OnRestoreProgress,
+  analyzer: Analyzer,
 ): Promise<void> {
   const staged = await sandbox.stage(snapshot.path);
   const total = await tocEntries(sandbox, staged, database);
   const args = ['--no-owner', '--no-privileges', '--exit-on-error', '--verbose', '-d', database];
   // tar archives cannot be restored in parallel.
-  if (snapshot.format !== 'tar') args.push('-j', String(Math.max(2, Math.min(8, os.cpus().length))));
+  if (snapshot.format !== 'tar') args.push('-j', String(JOBS));
   // --verbose names each object as it is created (names only, never data).
   let done = 0;
+  let running = 0;
   const started = Date.now();
   const errors: string[] = [];
   const r = await sandbox.runTool('pg_restore', [...args, staged], {
     database,
     onStderrLine: (line) => {
+      // Parallel mode: items are launched and finished by the workers; a table's data in, and a worker free, is a table to analyze.
+      if (line.startsWith('pg_restore: launching item ')) running++;
+      const finished = /^pg_restore: finished item \d+ (.*)$/.exec(line);
+      if (finished) {
+        running = Math.max(0, running - 1);
+        if (finished[1]!.startsWith('TABLE DATA ')) analyzer.dataLoaded(finished[1]!.slice('TABLE DATA '.length));
+        // A finished item is followed at once by the next one launched, if there is one to launch.
+        setTimeout(() => running < JOBS && analyzer.workerIdle(), 30).unref();
+      }
       if (/^pg_restore: (creating|processing data|executing|finished item)/.test(line)) done++;
       else if (line.trim() && !/^pg_restore: (connecting|launching|processing item|entering|implied)/.test(line)) errors.push(line);
       onProgress(total ? `${Math.min(done, total)} of ${total} objects${eta(started, Math.min(done, total) / total)}` : `${done} objects`);

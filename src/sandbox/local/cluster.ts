@@ -363,8 +363,10 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
     this.tornDown = true;
     const proc = this.proc;
     if (proc && proc.exitCode === null && proc.pid) {
-      // setpriv execs postgres, so this pid is the postmaster: SIGINT is a fast shutdown.
-      proc.kill('SIGINT');
+      // setpriv execs postgres, so this pid is the postmaster. SIGQUIT is an
+      // immediate shutdown: no checkpoint writes out pages about to be removed
+      // with the directory (the shared memory is still released).
+      proc.kill('SIGQUIT');
       const stopped = await Promise.race([proc.then(() => true), delay(15_000).then(() => false)]);
       if (!stopped) {
         proc.kill('SIGKILL');

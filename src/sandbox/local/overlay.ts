@@ -45,7 +45,11 @@ export async function mountOverlay(lower: string, target: string, layers: string
     writeFileSync(init, '', { mode: 0o600 });
     if (owner) chownSync(init, owner.uid, owner.gid);
   }
-  const r = await execa('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${upper},workdir=${work}`, target], { reject: false });
+  // volatile (Linux 5.10+): the upper layer is never synced, the unmount
+  // included (8 ms against 130-260 ms here): its files are thrown away after.
+  const options = `lowerdir=${lower},upperdir=${upper},workdir=${work}`;
+  const mount = (o: string) => execa('mount', ['-t', 'overlay', 'overlay', '-o', o, target], { reject: false });
+  const r = (await mount(`${options},volatile`)).exitCode === 0 ? { exitCode: 0 } : await mount(options);
   if (r.exitCode !== 0) return false;
   try {
     unlinkSync(path.join(target, INIT_FILE));
