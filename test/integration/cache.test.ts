@@ -1,7 +1,8 @@
 // The template cache: a rerun of the same snapshot starts from the template an
 // earlier run restored, with the same verdict; another snapshot, --no-cache and
 // an interrupted run do not; `rehearse cache` lists, removes and prunes.
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -16,6 +17,17 @@ afterAll(() => {
   cleanupProjects();
   rmSync(scratch, { recursive: true, force: true });
 });
+
+/** Every file under `dir`, by its path there, with a digest of its bytes. */
+function digests(dir: string, rel = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+    const p = path.join(rel, e.name);
+    if (e.isDirectory()) for (const [k, v] of digests(dir, p)) out.set(k, v);
+    else if (e.isFile()) out.set(p, createHash('sha1').update(readFileSync(path.join(dir, p))).digest('hex'));
+  }
+  return out;
+}
 
 const findings = (r: CliRun) => (r.report?.findings ?? []).map((f) => `${f.code}:${f.severity}:${f.table ?? ''}.${f.column ?? ''}:${f.lost ?? ''}`).sort();
 const cacheCli = async (args: string[]) => execa(BIN, ['cache', ...args], { reject: false });
@@ -56,6 +68,32 @@ describe('the template cache', () => {
     expect(warm.stderr).toMatch(/cached template cloned to rehearse_work in \d+\.\d s \(a thin clone/);
     expect(findings(warm)).toEqual(findings(cold));
     expect(findings(cold)).toEqual(findings(await rehearseScenario('remove-field')));
+  });
+
+  it('a rerun shares the restored tables\' files with the entry (hard links), judges the same, and leaves the entry as it was', async () => {
+    const shared = ['--cache-dir', path.join(scratch, 'shared')];
+    // Every restored relation file with a byte in it is shared, however small (from 1 MiB by default).
+    const env = { REHEARSE_CACHE_SHARE_FROM_BYTES: '1' };
+    const cold = await rehearseScenario('remove-field', shared, env);
+    const [entry] = readdirSync(path.join(scratch, 'shared', 'entries'));
+    const data = path.join(scratch, 'shared', 'entries', entry!, 'data');
+    const before = digests(data);
+    const restored = [...before.keys()].filter((f) => /^base\/\d+\/\d+$/.test(f) && Number(path.basename(f)) >= 16384 && statSync(path.join(data, f)).size > 0);
+    expect(restored.length).toBeGreaterThan(5);
+    const project = makeProject('remove-field');
+    let links: number[] = [];
+    const { r, left } = await actDuring({ project, snapshot: snapshotFor('remove-field'), ready: /forward: /, settle: 0, extra: shared, env },
+      () => void (links = restored.map((f) => statSync(path.join(data, f)).nlink)));
+    rmSync(project, { recursive: true, force: true });
+    expect(String(r.stderr)).toMatch(/restore: skipped/);
+    expect(r.exitCode).toBe(cold.exitCode);
+    expect(left).toEqual([]);
+    // Mid-run, the run's template held the entry's very files; the catalogs, pg_control and the rest were its own copies.
+    expect(links).toEqual(restored.map(() => 2));
+    expect(restored.map((f) => statSync(path.join(data, f)).nlink)).toEqual(restored.map(() => 1));
+    // The entry is byte for byte what it was, and a third run on it judges as the first.
+    expect(digests(data)).toEqual(before);
+    expect(findings(await rehearseScenario('remove-field', shared, env))).toEqual(findings(cold));
   });
 
   it('two reruns at once share the entry, and each leaves nothing behind', async () => {
