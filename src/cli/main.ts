@@ -8,8 +8,7 @@ import { PROVIDERS } from '../sandbox/registry.js';
 import { runCommand, type RunFlags } from './run.js';
 import { doctorCommand, type DoctorFlags } from './doctor.js';
 import { planCommand, type PlanFlags } from './plan.js';
-import { approvalReview } from '../interactive/approve.js';
-import { interactiveCommand, type InteractiveFlags } from '../interactive/index.js';
+import type { InteractiveFlags } from '../interactive/index.js';
 
 const EXIT_CODES = `
 Exit codes:
@@ -71,6 +70,14 @@ function rehearsalOptions(cmd: Command): Command {
     .option('-v, --verbose', "also print Django's own output");
 }
 
+/**
+ * The prompts (inquirer, yaml) load only where a person is asked something:
+ * a pipeline's run does not pay for them at start-up.
+ */
+async function approval() {
+  return (await import('../interactive/approve.js')).approvalReview();
+}
+
 function addRun(program: Command, onExit: (code: number) => void): void {
   rehearsalOptions(program.command('run').description('restore the snapshot into a throwaway PostgreSQL and rehearse the pending migrations'))
     .option('--playbook <file>', 'run this playbook instead of the built-in playbooks/pre-deploy.yml')
@@ -82,14 +89,14 @@ Examples:
   $ rehearse run --snapshot prod.dump --sandbox docker
   $ rehearse run --snapshot prod.dump --sandbox server --server-url postgres://rehearser@big-box:5432/postgres
 ${EXIT_CODES}`)
-    .action(async (flags: RunFlags) => onExit(await runCommand(flags, flags.approve ? approvalReview() : undefined)));
+    .action(async (flags: RunFlags) => onExit(await runCommand(flags, flags.approve ? await approval() : undefined)));
   rehearsalOptions(program.command('playbook <file>').description('run a playbook: a runbook of steps (migrate to a target, a management command, SQL, checkpoints)'))
     .addHelpText('after', `
 Examples:
   $ rehearse playbook playbooks/rollback-drill.yml --snapshot prod.dump --report-dir reports
   $ rehearse playbook playbooks/backfill-then-migrate.yml --snapshot prod.dump --var command=backfill_phones
 ${EXIT_CODES}`)
-    .action(async (file: string, flags: RunFlags) => onExit(await runCommand({ ...flags, playbook: file }, flags.approve ? approvalReview() : undefined)));
+    .action(async (file: string, flags: RunFlags) => onExit(await runCommand({ ...flags, playbook: file }, flags.approve ? await approval() : undefined)));
 }
 
 function addPlan(program: Command, onExit: (code: number) => void): void {
@@ -132,7 +139,7 @@ function addInteractive(program: Command, onExit: (code: number) => void): void 
     .addOption(new Option('--sandbox <kind>', 'where the throwaway databases live').choices(PROVIDERS.map((p) => p.kind))
       .default(PROVIDERS.find((p) => p.isDefault)?.kind ?? PROVIDERS[0]!.kind));
   for (const o of providerOptions()) cmd.addOption(o);
-  cmd.action(async (flags: InteractiveFlags) => onExit(await interactiveCommand(flags)));
+  cmd.action(async (flags: InteractiveFlags) => onExit(await (await import('../interactive/index.js')).interactiveCommand(flags)));
 }
 
 function addDoctor(program: Command, onExit: (code: number) => void): void {
