@@ -27,7 +27,8 @@ export class Analyzer {
   private running: Promise<void> = Promise.resolve();
   private finishing = false;
 
-  constructor(private readonly conn: ConnInfo) {}
+  /** `duringRestore`: false, and everything is analyzed after the restore. */
+  constructor(private readonly conn: ConnInfo, private readonly duringRestore = true) {}
 
   /** pg_restore finished a TABLE DATA item (its tag is the table's name, without the schema). */
   dataLoaded(tag: string): void {
@@ -36,7 +37,7 @@ export class Analyzer {
 
   /** A pg_restore worker has nothing to do: analyze what is loaded, one table at a time. */
   workerIdle(): void {
-    if (this.finishing || !this.loaded.length) return;
+    if (!this.duringRestore || this.finishing || !this.loaded.length) return;
     this.running = this.running.then(() => this.drain());
   }
 

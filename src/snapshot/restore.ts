@@ -37,7 +37,9 @@ export async function restoreSnapshot(
 ): Promise<void> {
   assertRestorable(snapshot, sandbox);
   await sandbox.createDatabase(database);
-  const analyzer = new Analyzer(sandbox.conn(database));
+  // A server that is not the sandbox's own may give every session a lock_timeout:
+  // there no item of pg_restore may wait behind an ANALYZE, which runs after it.
+  const analyzer = new Analyzer(sandbox.conn(database), !sandbox.survivesExit);
   try {
     if (snapshot.format === 'plain' || snapshot.format === 'plain-gzip') {
       await restorePlain(snapshot, sandbox, database, onProgress);
