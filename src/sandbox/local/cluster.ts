@@ -352,7 +352,8 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
         return;
       } catch {
         await client.end().catch(() => {});
-        await new Promise((r) => setTimeout(r, 100));
+        // PostgreSQL is ready 0.1-0.2 s after it starts: a coarser poll would add half its step to every start.
+        await new Promise((r) => setTimeout(r, 20));
       }
     }
     throw new CannotRehearseError('the sandbox PostgreSQL did not become ready within 60 s');
