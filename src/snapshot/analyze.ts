@@ -73,27 +73,18 @@ export class Analyzer {
     return this.client;
   }
 
-  /** After the restore: analyze every relation not analyzed yet, over `jobs` connections. */
+  /** After the restore: analyze every relation not analyzed yet, over `jobs` connections, biggest first (so that they end together). */
   async finish(jobs: number): Promise<void> {
     this.finishing = true;
     await this.running;
-    await this.client?.end().catch(() => {});
-    this.client = undefined;
-    const clients = await Promise.all(Array.from({ length: Math.max(1, jobs) }, async () => {
-      const c = new pg.Client(pgConfig(this.conn, 'rehearse-restore'));
-      c.on('error', () => {});
-      await c.connect();
-      return c;
-    }));
+    await this.close();
+    const pool = new pg.Pool({ ...pgConfig(this.conn, 'rehearse-restore'), max: Math.max(1, jobs) });
+    pool.on('error', () => {});
     try {
-      // Biggest first, so that the connections end together.
-      const left = (await clients[0]!.query<{ oid: string; name: string }>(`${ANALYZABLE} ORDER BY pg_relation_size(c.oid) DESC`)).rows
-        .filter((r) => !this.analyzed.has(r.oid));
-      await Promise.all(clients.map(async (c) => {
-        for (let next = left.shift(); next; next = left.shift()) await c.query(`ANALYZE ${next.name}`);
-      }));
+      const all = await pool.query<{ oid: string; name: string }>(`${ANALYZABLE} ORDER BY pg_relation_size(c.oid) DESC`);
+      await Promise.all(all.rows.filter((r) => !this.analyzed.has(r.oid)).map((r) => pool.query(`ANALYZE ${r.name}`)));
     } finally {
-      await Promise.all(clients.map((c) => c.end().catch(() => {})));
+      await pool.end().catch(() => {});
     }
   }
 
