@@ -6,11 +6,18 @@
 import { chmodSync, chownSync, constants, copyFileSync, linkSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import { diskUsage } from './sandbox/tmp.js';
 
 /** Copy `from` to `to`; throws with cp's own last line when it cannot. */
 export async function copyTree(from: string, to: string): Promise<void> {
   const r = await execa('cp', ['-a', '--reflink=auto', from, to], { reject: false });
   if (r.exitCode !== 0) throw new Error(r.stderr.trim().split('\n').pop() || `cp exited with ${r.exitCode}`);
+}
+
+/** What copyTreeSharing did: bytes shared as links, and bytes copied (or reflinked). */
+export interface Shared {
+  linkedBytes: number;
+  copiedBytes: number;
 }
 
 /**
@@ -19,27 +26,34 @@ export async function copyTree(from: string, to: string): Promise<void> {
  * copied and both trees hold the same file. Where a link cannot be made
  * (another filesystem), everything is copied.
  */
-export async function copyTreeSharing(from: string, to: string, share: (rel: string, bytes: number) => boolean): Promise<void> {
+export async function copyTreeSharing(from: string, to: string, share: (rel: string, bytes: number) => boolean): Promise<Shared> {
+  const done = { linkedBytes: 0, copiedBytes: 0 };
   try {
-    copyWalk(from, to, '', share);
+    copyWalk(from, to, '', share, done);
+    return done;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
     rmSync(to, { recursive: true, force: true });
     await copyTree(from, to);
+    return { linkedBytes: 0, copiedBytes: diskUsage(to) };
   }
 }
 
-function copyWalk(from: string, to: string, rel: string, share: (rel: string, bytes: number) => boolean): void {
+function copyWalk(from: string, to: string, rel: string, share: (rel: string, bytes: number) => boolean, done: Shared): void {
   const src = path.join(from, rel);
   const dest = path.join(to, rel);
   const st = lstatSync(src);
   if (st.isDirectory()) {
     mkdirSync(dest, { mode: st.mode & 0o7777 });
-    for (const name of readdirSync(src)) copyWalk(from, to, path.join(rel, name), share);
+    for (const name of readdirSync(src)) copyWalk(from, to, path.join(rel, name), share, done);
   } else if (st.isSymbolicLink()) {
     symlinkSync(readlinkSync(src), dest);
   } else if (st.isFile()) {
-    if (share(rel, st.size)) return linkSync(src, dest);
+    if (share(rel, st.size)) {
+      done.linkedBytes += st.size;
+      return linkSync(src, dest);
+    }
+    done.copiedBytes += st.size;
     copyFileSync(src, dest, constants.COPYFILE_FICLONE);
   } else {
     return; // sockets and the like: nothing a data directory needs copied

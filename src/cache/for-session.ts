@@ -4,6 +4,7 @@
 // the server, before the sandbox is removed). Interrupted, timed-out or failed
 // restores keep nothing.
 import type { Cleanup } from '../cleanup.js';
+import type { Shared } from '../copy-tree.js';
 import { formatBytes } from '../format.js';
 import type { Events } from '../report/events.js';
 import type { Sandbox, TemplateSeed } from '../sandbox/provider.js';
@@ -32,11 +33,19 @@ export async function lookupTemplate(cfg: CacheConfig, snapshot: SnapshotInfo): 
   if (!entry) return { cache, key };
   const m = /^(\d+)/.exec(entry.meta.serverVersion);
   const what = `cached template of this snapshot from ${entry.meta.createdAt.slice(0, 16).replace('T', ' ')} (${formatBytes(entry.meta.bytes)})`;
+  let done: Shared | undefined;
+  // Most of an entry is linked, not copied (TemplateCache.copyOut): the note says which.
+  const how = () => !done ? 'copied' : done.linkedBytes ? `${formatBytes(done.linkedBytes)} linked, ${formatBytes(done.copiedBytes)} copied` : `${formatBytes(done.copiedBytes)} copied`;
   return {
     cache, key,
-    seed: { serverMajor: Number(m?.[1]), password: entry.meta.password, copyTo: (dest) => cache.copyOut(entry, dest) },
+    seed: {
+      serverMajor: Number(m?.[1]), password: entry.meta.password,
+      copyTo: async (dest) => {
+        done = await cache.copyOut(entry, dest);
+      },
+    },
     told: (seeded, ms) => seeded
-      ? `${what}: no restore; copied and started in ${(ms / 1000).toFixed(1)} s`
+      ? `${what}: no restore; started in ${(ms / 1000).toFixed(1)} s on its files (${how()})`
       : `${what} not used: it was made by PostgreSQL ${entry.meta.serverVersion}, and this sandbox runs another major (or its image is not pulled yet)`,
   };
 }

@@ -19,7 +19,7 @@
 // under a partial name and renamed into place, so a reader never sees half of
 // one; a reader marks itself in readers/ while it copies, and eviction passes
 // over an entry with a live reader. Everything is 0700: it is production data.
-import { copyTree, copyTreeSharing } from '../copy-tree.js';
+import { copyTree, copyTreeSharing, type Shared } from '../copy-tree.js';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -79,19 +79,21 @@ export class TemplateCache {
   }
 
   /**
-   * Copy an entry's data directory to `dest` (a reflink where possible), marked
-   * as read meanwhile so that no prune removes it; its last use is now.
+   * Copy an entry's data directory to `dest` (a reflink where possible; the
+   * restored tables' big files linked), marked as read meanwhile so that no
+   * prune removes it; its last use is now.
    */
-  async copyOut(entry: CacheEntry, dest: string): Promise<void> {
+  async copyOut(entry: CacheEntry, dest: string): Promise<Shared> {
     const readers = path.join(entry.dir, 'readers');
     mkdirSync(readers, { recursive: true, mode: 0o700 });
     const mark = path.join(readers, String(process.pid));
     writeFileSync(mark, '');
     try {
-      await copyTreeSharing(entry.dataDir, dest, shared).catch((err: Error) => {
+      const done = await copyTreeSharing(entry.dataDir, dest, shared).catch((err: Error) => {
         throw new Error(`cannot copy the cached template: ${err.message}`);
       });
       this.writeMeta(entry.dir, { ...entry.meta, lastUsedAt: new Date().toISOString() });
+      return done;
     } finally {
       rmSync(mark, { force: true });
     }
