@@ -17,6 +17,7 @@ export const restore: Step = {
     } else {
       events.phase('restore', `${snapshot.format} snapshot, ${formatBytes(snapshot.bytes)}` +
         (snapshot.serverVersion ? `, dumped from PostgreSQL ${snapshot.serverVersion}` : ''));
+      session.sandbox.prepareClone?.(work, snapshot.bytes);
       const restored = events.timed('restoreMs', () =>
         restoreSnapshot(snapshot, session.sandbox, template, (text) => events.emit({ type: 'tick', text: `restore: ${text}` })));
       restored.catch(() => {});

@@ -38,6 +38,14 @@ export interface Sandbox {
    */
   createDatabase(name: string, template?: string): Promise<string | void>;
   /**
+   * A clone named `name` will be asked for once a template of about
+   * `expectedBytes` or more is restored: prepare now what does not depend on the
+   * template's contents, while the restore runs (the local sandbox makes the
+   * clone's database row, ./local/file-clone.ts). Never throws; createDatabase
+   * reports what went wrong.
+   */
+  prepareClone?(name: string, expectedBytes: number): void;
+  /**
    * Before anything is timed: bring in the files of these tables of a cloned
    * database, where the clone defers them (a thin clone copies a table's files
    * up when it is first opened: inside a migration, that would be counted as

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup } from '../../src/cleanup.js';
 import { withClient } from '../../src/db.js';
 import { filesOpened } from '../../src/observe/locks/files-opened.js';
-import { cloneByFiles } from '../../src/sandbox/local/file-clone.js';
+import { cloneByFiles, prepareCloneRow } from '../../src/sandbox/local/file-clone.js';
 import { LocalSandbox } from '../../src/sandbox/local/cluster.js';
 import { mountsUnder } from '../../src/sandbox/local/overlay.js';
 
@@ -34,7 +34,7 @@ const ways: Array<[string, boolean]> = [['a copy', false], ...(root ? [['a thin 
 describe.each(ways)('a clone by files: %s', (_, thin) => {
   it('holds the template\'s rows, indexes and sequences; writes to it leave the template alone; the port stays', async () => {
     const port = box.port;
-    await cloneByFiles(box, 'work', 'tpl', 0, thin);
+    await cloneByFiles(box, 'work', 'tpl', { fromBytes: 0, thin });
     expect(box.port).toBe(port);
     expect(mountsUnder(box.dir).length).toBe(thin ? 1 : 0);
     expect(await q('work', 'SELECT count(*)::int AS n, sum(id)::int8::text AS s FROM t')).toEqual([{ n: 50000, s: String(50000 * 50001 / 2) }]);
@@ -52,7 +52,27 @@ describe.each(ways)('a clone by files: %s', (_, thin) => {
     expect(await q('tpl', "SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 't'")).toEqual([{ n: 3 }]);
     // The clone is a database in its own right: it can be dropped, and the template cloned again.
     await q('postgres', 'DROP DATABASE work');
-    await cloneByFiles(box, 'work', 'tpl', 0, thin);
+    await cloneByFiles(box, 'work', 'tpl', { fromBytes: 0, thin });
+    expect(await q('work', 'SELECT count(*)::int AS n FROM t')).toEqual([{ n: 50000 }]);
+    await q('postgres', 'DROP DATABASE work');
+  });
+
+  it('uses the clone\'s row made ahead while the restore ran, and where PostgreSQL\'s own clone is used instead, drops it first', async () => {
+    const mounts = mountsUnder(box.dir).length;
+    await cloneByFiles(box, 'work', 'tpl', { fromBytes: 0, thin, prepared: prepareCloneRow(box.conn('postgres'), 'work') });
+    expect(await q('work', 'SELECT count(*)::int AS n FROM t')).toEqual([{ n: 50000 }]);
+    expect(mountsUnder(box.dir).length).toBe(mounts + (thin ? 1 : 0));
+    await q('postgres', 'DROP DATABASE work');
+    // The template is below the threshold: the row made ahead is dropped, and the clone is CREATE DATABASE's.
+    await cloneByFiles(box, 'work', 'tpl', { fromBytes: 1024 ** 4, thin, prepared: prepareCloneRow(box.conn('postgres'), 'work') });
+    expect(await q('work', 'SELECT count(*)::int AS n FROM t')).toEqual([{ n: 50000 }]);
+    await q('postgres', 'DROP DATABASE work');
+    // A row that could not be made ahead (here: it is there already) is made again, and the clone goes on.
+    await q('postgres', 'CREATE DATABASE work');
+    const failed = prepareCloneRow(box.conn('postgres'), 'work');
+    await expect(failed).rejects.toThrow(/already exists/);
+    await q('postgres', 'DROP DATABASE work');
+    await cloneByFiles(box, 'work', 'tpl', { fromBytes: 0, thin, prepared: failed });
     expect(await q('work', 'SELECT count(*)::int AS n FROM t')).toEqual([{ n: 50000 }]);
     await q('postgres', 'DROP DATABASE work');
   });
@@ -61,7 +81,7 @@ describe.each(ways)('a clone by files: %s', (_, thin) => {
 describe.runIf(root)('a thin clone\'s tables brought in before the migrations', () => {
   it('copies up the heap and TOAST of the tables named, their indexes only where asked, and no other table', async () => {
     await q('tpl', 'CREATE TABLE other (id int PRIMARY KEY); CREATE TABLE read (id int PRIMARY KEY, body text); INSERT INTO read SELECT g, repeat(md5(g::text), 200) FROM generate_series(1, 50) g');
-    await cloneByFiles(box, 'work', 'tpl', 0, true);
+    await cloneByFiles(box, 'work', 'tpl', { fromBytes: 0, thin: true });
     const files = async (rels: string[]) => (await q<{ f: string }>('work', `SELECT pg_relation_filepath(x) AS f FROM unnest(ARRAY[${rels.map((r) => `'${r}'::regclass`).join(', ')}]) x`)).map((r) => r.f);
     const toast = async (table: string) => (await q<{ t: string; i: string }>('work', `SELECT c.reltoastrelid::regclass::text AS t, i.indexrelid::regclass::text AS i
       FROM pg_class c JOIN pg_index i ON i.indrelid = c.reltoastrelid WHERE c.oid = '${table}'::regclass`)).flatMap((r) => [r.t, r.i]);
@@ -113,11 +133,11 @@ describe.runIf(root)('the files a statement opens, as PostgreSQL opens them', ()
     'DROP INDEX "t_name"',
     'DROP TABLE "t" CASCADE',
   ])('%s', async (sql) => {
-    await cloneByFiles(box, 'work', 'tpl', 0, true);
+    await cloneByFiles(box, 'work', 'tpl', { fromBytes: 0, thin: true });
     await q('work', sql);
     const opened = await copiedUp();
     await q('postgres', 'DROP DATABASE work');
-    await cloneByFiles(box, 'work', 'tpl', 0, true);
+    await cloneByFiles(box, 'work', 'tpl', { fromBytes: 0, thin: true });
     await box.prepareTables('work', [...filesOpened(sql)].map(([name, reach]) => ({ name, withIndexes: reach === 'all' })));
     const prepared = await copiedUp();
     await q('postgres', 'DROP DATABASE work');

@@ -20,7 +20,7 @@ import { freePort, isFree } from '../port.js';
 import { makeTempDir } from '../tmp.js';
 import { defaultCacheDir } from '../../cache/template-cache.js';
 import { BlankClusters } from './blank-cluster.js';
-import { cloneByFiles } from './file-clone.js';
+import { cloneByFiles, likelyClonedByFiles, prepareCloneRow } from './file-clone.js';
 import { mountOverlay, unmountUnder } from './overlay.js';
 import { releaseSharedMemory } from './shared-memory.js';
 
@@ -66,6 +66,8 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
   private owner: { uid: number; gid: number } | undefined;
   /** Thin clones mounted in the data directory (./overlay.ts). */
   private readonly mounts: string[] = [];
+  /** Clones whose database row is being made while the restore runs (prepareClone). */
+  private readonly prepared = new Map<string, Promise<void>>();
 
   /**
    * The superuser's password, random per run: TCP on 127.0.0.1 asks for it
@@ -103,8 +105,19 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
   }
 
   createDatabase(name: string, template?: string): Promise<string | void> {
-    if (template && this.proc) return cloneByFiles(this, name, template);
+    if (template && this.proc) {
+      const prepared = this.prepared.get(name);
+      this.prepared.delete(name);
+      return cloneByFiles(this, name, template, { prepared });
+    }
     return createDatabase(this.conn('postgres'), name, template);
+  }
+
+  prepareClone(name: string, expectedBytes: number): void {
+    if (!this.proc || this.prepared.has(name) || !likelyClonedByFiles(expectedBytes, true)) return;
+    const made = prepareCloneRow(this.conn('postgres'), name);
+    made.catch(() => {}); // awaited by createDatabase, which reports it
+    this.prepared.set(name, made);
   }
 
   /**

@@ -7,7 +7,10 @@
 // stop, a copy and a start of a few seconds. See `npm run bench`.
 //
 // The catalog row comes from an ordinary CREATE DATABASE of template0 (tiny),
-// and the files under it are then replaced. Its datfrozenxid is template0's,
+// and the files under it are then replaced. That CREATE DATABASE writes some
+// 300 files, 0.1-0.35 s on a disk slow to create files (see README, What it
+// costs): where the snapshot is big enough that a clone by files is likely, it
+// is made while the restore runs (prepareCloneRow), off the critical path. Its datfrozenxid is template0's,
 // older than any transaction in the copied files, so PostgreSQL's wraparound
 // bookkeeping stays on the safe side. Relation files carry their own
 // relfilenodes, and their catalogs come with them, exactly as in FILE_COPY.
@@ -38,12 +41,44 @@ const FROM_ENV = process.env.REHEARSE_FILE_CLONE_FROM_BYTES;
 const COPY_FROM_BYTES = Number(FROM_ENV || 512 * 1024 ** 2);
 const THIN_FROM_BYTES = Number(FROM_ENV || 256 * 1024 ** 2);
 
+/**
+ * Whether a template restored from a dump of `dumpBytes` will likely be cloned
+ * by files: dumps are compressed, and restore to several times their size
+ * (8-30 times for the bench's and the tests' custom dumps).
+ */
+export function likelyClonedByFiles(dumpBytes: number, thin: boolean): boolean {
+  return dumpBytes * 16 >= (thin && overlayPossible() ? THIN_FROM_BYTES : COPY_FROM_BYTES);
+}
+
+/** The clone's database row, made ahead (an empty database, from template0), for cloneByFiles to fill. */
+export function prepareCloneRow(admin: ConnInfo, name: string): Promise<void> {
+  return withClient(admin, async (c) => {
+    await c.query(`CREATE DATABASE ${ident(name)} TEMPLATE template0`);
+  });
+}
+
+export interface CloneOptions {
+  /** Below this many bytes, PostgreSQL's own clone (default: the thresholds above). */
+  fromBytes?: number;
+  /** A thin clone where the server can mount one (default true). */
+  thin?: boolean;
+  /** The clone's row, made ahead by prepareCloneRow (dropped where PostgreSQL's own clone is used). */
+  prepared?: Promise<void> | undefined;
+}
+
 /** Returns how the clone was made where it was not a copy. */
-export async function cloneByFiles(server: StoppableServer, name: string, template: string, fromBytes?: number, thin = true): Promise<string | void> {
+export async function cloneByFiles(server: StoppableServer, name: string, template: string, o: CloneOptions = {}): Promise<string | void> {
+  const thin = o.thin ?? true;
+  // A row made ahead that failed is made again below, where its error is reported.
+  const prepared = o.prepared ? await o.prepared.then(() => true, () => false) : false;
   const bytes = await withClient(server.conn('postgres'), async (c) =>
     Number((await c.query<{ n: string }>('SELECT pg_database_size($1) AS n', [template])).rows[0]!.n));
-  const threshold = fromBytes ?? (thin && server.mountClone && overlayPossible() ? THIN_FROM_BYTES : COPY_FROM_BYTES);
-  if (bytes < threshold) return createDatabase(server.conn('postgres'), name, template);
+  const threshold = o.fromBytes ?? (thin && server.mountClone && overlayPossible() ? THIN_FROM_BYTES : COPY_FROM_BYTES);
+  const ownClone = async () => {
+    if (prepared) await withClient(server.conn('postgres'), (c) => c.query(`DROP DATABASE ${ident(name)}`));
+    return createDatabase(server.conn('postgres'), name, template);
+  };
+  if (bytes < threshold) return ownClone();
   // Relations outside the default tablespace live outside base/OID: only
   // PostgreSQL's own clone handles them (a restore here never makes any, but a
   // snapshot could carry them through a plain SQL dump). The shared catalogs'
@@ -51,9 +86,9 @@ export async function cloneByFiles(server: StoppableServer, name: string, templa
   const elsewhere = await withClient(server.conn(template), async (c) =>
     (await c.query(`SELECT 1 FROM pg_class c JOIN pg_tablespace t ON t.oid = c.reltablespace
       WHERE t.spcname <> 'pg_global' LIMIT 1`)).rowCount !== 0);
-  if (elsewhere) return createDatabase(server.conn('postgres'), name, template);
+  if (elsewhere) return ownClone();
   const oids = await withClient(server.conn('postgres'), async (c) => {
-    await c.query(`CREATE DATABASE ${ident(name)} TEMPLATE template0`);
+    if (!prepared) await c.query(`CREATE DATABASE ${ident(name)} TEMPLATE template0`);
     const rows = (await c.query<{ oid: string; datname: string }>(
       'SELECT oid::text, datname FROM pg_database WHERE datname = ANY($1)', [[name, template]])).rows;
     return Object.fromEntries(rows.map((r) => [r.datname, r.oid]));
