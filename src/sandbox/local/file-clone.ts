@@ -9,8 +9,9 @@
 // The catalog row comes from an ordinary CREATE DATABASE of template0 (tiny),
 // and the files under it are then replaced. That CREATE DATABASE writes some
 // 300 files, 0.1-0.35 s on a disk slow to create files (see README, What it
-// costs): where the snapshot is big enough that a clone by files is likely, it
-// is made while the restore runs (prepareCloneRow), off the critical path. Its datfrozenxid is template0's,
+// costs): where the snapshot is big enough that a clone by files is likely,
+// it is made while the restore runs (prepareCloneRow), off the critical path.
+// Its datfrozenxid is template0's,
 // older than any transaction in the copied files, so PostgreSQL's wraparound
 // bookkeeping stays on the safe side. Relation files carry their own
 // relfilenodes, and their catalogs come with them, exactly as in FILE_COPY.
@@ -43,8 +44,9 @@ const THIN_FROM_BYTES = Number(FROM_ENV || 256 * 1024 ** 2);
 
 /**
  * Whether a template restored from a dump of `dumpBytes` will likely be cloned
- * by files: dumps are compressed, and restore to several times their size
- * (8-30 times for the bench's and the tests' custom dumps).
+ * by files: dumps are compressed, and restore to several times their size (6
+ * to 14 times for the bench's custom dumps and a held-out shape's). A guess
+ * that is wrong costs a dropped empty database (cloneByFiles).
  */
 export function likelyClonedByFiles(dumpBytes: number, thin: boolean): boolean {
   return dumpBytes * 16 >= (thin && overlayPossible() ? THIN_FROM_BYTES : COPY_FROM_BYTES);
