@@ -15,7 +15,7 @@ export async function copyTree(from: string, to: string): Promise<void> {
 }
 
 /** What copyTreeSharing did: bytes shared as links, and bytes copied (or reflinked). */
-export interface Shared {
+export interface CopiedBytes {
   linkedBytes: number;
   copiedBytes: number;
 }
@@ -26,7 +26,7 @@ export interface Shared {
  * copied and both trees hold the same file. Where a link cannot be made
  * (another filesystem), everything is copied.
  */
-export async function copyTreeSharing(from: string, to: string, share: (rel: string, bytes: number) => boolean): Promise<Shared> {
+export async function copyTreeSharing(from: string, to: string, share: (rel: string, bytes: number) => boolean): Promise<CopiedBytes> {
   const done = { linkedBytes: 0, copiedBytes: 0 };
   try {
     copyWalk(from, to, '', share, done);
@@ -39,7 +39,7 @@ export async function copyTreeSharing(from: string, to: string, share: (rel: str
   }
 }
 
-function copyWalk(from: string, to: string, rel: string, share: (rel: string, bytes: number) => boolean, done: Shared): void {
+function copyWalk(from: string, to: string, rel: string, share: (rel: string, bytes: number) => boolean, done: CopiedBytes): void {
   const src = path.join(from, rel);
   const dest = path.join(to, rel);
   const st = lstatSync(src);

@@ -4,7 +4,7 @@
 // the server, before the sandbox is removed). Interrupted, timed-out or failed
 // restores keep nothing.
 import type { Cleanup } from '../cleanup.js';
-import type { Shared } from '../copy-tree.js';
+import type { CopiedBytes } from '../copy-tree.js';
 import { formatBytes } from '../format.js';
 import type { Events } from '../report/events.js';
 import type { Sandbox, TemplateSeed } from '../sandbox/provider.js';
@@ -33,7 +33,7 @@ export async function lookupTemplate(cfg: CacheConfig, snapshot: SnapshotInfo): 
   if (!entry) return { cache, key };
   const m = /^(\d+)/.exec(entry.meta.serverVersion);
   const what = `cached template of this snapshot from ${entry.meta.createdAt.slice(0, 16).replace('T', ' ')} (${formatBytes(entry.meta.bytes)})`;
-  let done: Shared | undefined;
+  let done: CopiedBytes | undefined;
   // Most of an entry is linked, not copied (TemplateCache.copyOut): the note says which.
   const how = () => !done ? 'copied' : done.linkedBytes ? `${formatBytes(done.linkedBytes)} linked, ${formatBytes(done.copiedBytes)} copied` : `${formatBytes(done.copiedBytes)} copied`;
   return {

@@ -19,7 +19,7 @@
 // under a partial name and renamed into place, so a reader never sees half of
 // one; a reader marks itself in readers/ while it copies, and eviction passes
 // over an entry with a live reader. Everything is 0700: it is production data.
-import { copyTree, copyTreeSharing, type Shared } from '../copy-tree.js';
+import { copyTree, copyTreeSharing, type CopiedBytes } from '../copy-tree.js';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -83,7 +83,7 @@ export class TemplateCache {
    * restored tables' big files linked), marked as read meanwhile so that no
    * prune removes it; its last use is now.
    */
-  async copyOut(entry: CacheEntry, dest: string): Promise<Shared> {
+  async copyOut(entry: CacheEntry, dest: string): Promise<CopiedBytes> {
     const readers = path.join(entry.dir, 'readers');
     mkdirSync(readers, { recursive: true, mode: 0o700 });
     const mark = path.join(readers, String(process.pid));

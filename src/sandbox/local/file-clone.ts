@@ -49,7 +49,12 @@ const THIN_FROM_BYTES = Number(FROM_ENV || 256 * 1024 ** 2);
  * that is wrong costs a dropped empty database (cloneByFiles).
  */
 export function likelyClonedByFiles(dumpBytes: number, thin: boolean): boolean {
-  return dumpBytes * 16 >= (thin && overlayPossible() ? THIN_FROM_BYTES : COPY_FROM_BYTES);
+  return dumpBytes * 16 >= cloneFromBytes(thin);
+}
+
+/** The template size from which a clone is made by files: thin (where a mount can be made) or copied. */
+function cloneFromBytes(thin: boolean): number {
+  return thin && overlayPossible() ? THIN_FROM_BYTES : COPY_FROM_BYTES;
 }
 
 /** The clone's database row, made ahead (an empty database, from template0), for cloneByFiles to fill. */
@@ -75,7 +80,7 @@ export async function cloneByFiles(server: StoppableServer, name: string, templa
   const prepared = o.prepared ? await o.prepared.then(() => true, () => false) : false;
   const bytes = await withClient(server.conn('postgres'), async (c) =>
     Number((await c.query<{ n: string }>('SELECT pg_database_size($1) AS n', [template])).rows[0]!.n));
-  const threshold = o.fromBytes ?? (thin && server.mountClone && overlayPossible() ? THIN_FROM_BYTES : COPY_FROM_BYTES);
+  const threshold = o.fromBytes ?? cloneFromBytes(thin && !!server.mountClone);
   const ownClone = async () => {
     if (prepared) await withClient(server.conn('postgres'), (c) => c.query(`DROP DATABASE ${ident(name)}`));
     return createDatabase(server.conn('postgres'), name, template);
