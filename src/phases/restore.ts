@@ -10,6 +10,8 @@ export const restore: Step = {
   async run({ session, events }) {
     const { snapshot } = session.config;
     const { template, work } = session.databases;
+    // The clone's row is made while Django loads (and the snapshot restores).
+    session.sandbox.prepareClone?.(work, snapshot.bytes);
     if (session.sandbox.seeded) {
       // The template came from the cache, restored and ANALYZEd by an earlier run.
       events.phase('restore', 'skipped: the cached template of this snapshot');
@@ -17,7 +19,6 @@ export const restore: Step = {
     } else {
       events.phase('restore', `${snapshot.format} snapshot, ${formatBytes(snapshot.bytes)}` +
         (snapshot.serverVersion ? `, dumped from PostgreSQL ${snapshot.serverVersion}` : ''));
-      session.sandbox.prepareClone?.(work, snapshot.bytes);
       const restored = events.timed('restoreMs', () =>
         restoreSnapshot(snapshot, session.sandbox, template, (text) => events.emit({ type: 'tick', text: `restore: ${text}` })));
       restored.catch(() => {});

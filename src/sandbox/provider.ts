@@ -40,8 +40,9 @@ export interface Sandbox {
   /**
    * A clone named `name` will be asked for once a template of about
    * `expectedBytes` or more is restored: prepare now what does not depend on the
-   * template's contents, while the restore runs (the local sandbox makes the
-   * clone's database row, ./local/file-clone.ts). Never throws; createDatabase
+   * template's contents, while the restore runs or Django loads (the local
+   * sandbox makes the clone's database row where its blank cluster did not,
+   * ./local/file-clone.ts). Never throws; createDatabase
    * reports what went wrong.
    */
   prepareClone?(name: string, expectedBytes: number): void;

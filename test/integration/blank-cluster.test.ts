@@ -1,13 +1,16 @@
 // The blank cluster (src/sandbox/local/blank-cluster.ts): the first local
 // sandbox keeps what initdb made, later ones start on a copy of it, each with
-// a password of its own.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// a password of its own, and with the rows of its two databases made. As root,
+// its databases' directories are mounts over the blank's, which no run writes.
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Cleanup } from '../../src/cleanup.js';
 import { withClient } from '../../src/db.js';
 import { LocalSandbox } from '../../src/sandbox/local/cluster.js';
+import { mountsUnder } from '../../src/sandbox/local/overlay.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'rehearse-test-blank-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -36,5 +39,45 @@ describe('blank clusters', () => {
     } finally {
       await second.cleanup.drain();
     }
+  });
+});
+
+/** Every file under `dir`, with a digest of its bytes. */
+function digestTree(dir: string, rel = ''): string[] {
+  return readdirSync(path.join(dir, rel)).sort().flatMap((n) => {
+    const p = path.join(dir, rel, n);
+    if (lstatSync(p).isDirectory()) return digestTree(dir, path.join(rel, n));
+    return [`${path.join(rel, n)} ${createHash('sha1').update(readFileSync(p)).digest('hex')}`];
+  });
+}
+
+describe('a sandbox started on the blank', () => {
+  it('has its two databases already, and writes to them, and to the rest, leave the blank as it was', async () => {
+    const first = await started();
+    await first.cleanup.drain();
+    const [kept] = readdirSync(root).filter((n) => !n.includes('partial'));
+    const blank = path.join(root, kept!, 'data');
+    const before = digestTree(blank);
+    const { box, cleanup } = await started();
+    try {
+      const names = Object.values(box.databases);
+      expect((await withClient(box.conn('postgres'), async (c) =>
+        (await c.query('SELECT datname FROM pg_database WHERE datname = ANY($1) ORDER BY 1', [names])).rows))).toEqual(names.sort().map((datname) => ({ datname })));
+      await box.createDatabase(box.databases.template); // already there: nothing to make
+      for (const db of [box.databases.template, 'postgres']) {
+        await withClient(box.conn(db), async (c) => {
+          for (const sql of ['CREATE TABLE t (id int PRIMARY KEY)', 'INSERT INTO t SELECT generate_series(1, 10000)', 'VACUUM FULL pg_class', 'VACUUM pg_attribute', 'CHECKPOINT']) await c.query(sql);
+        });
+      }
+      if (process.getuid?.() === 0) {
+        // base/1, base/4, base/5 and the two databases: each a mount whose lower layer is the blank's.
+        const mounts = mountsUnder(box.dir);
+        expect(mounts.length).toBe(readdirSync(path.join(blank, 'base')).length);
+        expect(mounts.every((m) => m.options.includes(`lowerdir=${path.join(blank, 'base')}/`))).toBe(true);
+      }
+    } finally {
+      await cleanup.drain();
+    }
+    expect(digestTree(blank)).toEqual(before);
   });
 });

@@ -30,6 +30,8 @@ beforeAll(async () => {
   box = await LocalSandbox.start(cleanup);
   admin = new pg.Client(box.conn('postgres'));
   await admin.connect();
+  // A local sandbox starts with its own two databases' rows (src/sandbox/local/blank-cluster.ts): this server holds none.
+  for (const db of Object.values(box.databases)) await admin.query(`DROP DATABASE ${db}`);
   await admin.query("CREATE ROLE rehearser LOGIN CREATEDB PASSWORD 'pw-rehearser-s3cret'");
   await admin.query("CREATE ROLE readonly LOGIN PASSWORD 'pw-readonly-s3cret'");
   await admin.query('CREATE DATABASE app_live');

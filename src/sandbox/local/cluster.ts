@@ -11,7 +11,7 @@ import { execa, type ResultPromise } from 'execa';
 import pg from 'pg';
 import { scrubbedEnv } from '../../env.js';
 import { CannotRehearseError } from '../../errors.js';
-import { createDatabase, rotatePassword, withClient } from '../../db.js';
+import { createDatabase, emptyDatabase, rotatePassword, withClient } from '../../db.js';
 import type { Cleanup } from '../../cleanup.js';
 import { findPgBin, type PgBin } from './pgbin.js';
 import type { ClientTool, ConnInfo, Sandbox, TableFiles, TemplateSeed } from '../provider.js';
@@ -19,9 +19,9 @@ import { HostToolsSandbox } from '../host-tools.js';
 import { freePort, isFree } from '../port.js';
 import { makeTempDir } from '../tmp.js';
 import { defaultCacheDir } from '../../cache/template-cache.js';
-import { BlankClusters } from './blank-cluster.js';
+import { BlankClusters, flattenBlankMount, type BlankMount } from './blank-cluster.js';
 import { cloneByFiles, likelyClonedByFiles, prepareCloneRow } from './file-clone.js';
-import { mountOverlay, unmountUnder } from './overlay.js';
+import { mountOverlay, overlayPossible, unmountUnder } from './overlay.js';
 import { releaseSharedMemory } from './shared-memory.js';
 
 export const SUPERUSER = 'rehearse';
@@ -68,6 +68,10 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
   private readonly mounts: string[] = [];
   /** Clones whose database row is being made while the restore runs (prepareClone). */
   private readonly prepared = new Map<string, Promise<void>>();
+  /** The sandbox's databases whose (empty) rows came with the blank cluster, not yet used. */
+  private readonly madeAhead = new Set<string>();
+  /** Databases' directories mounted over the blank's (./blank-cluster.ts). */
+  private blankMounts: BlankMount[] = [];
 
   /**
    * The superuser's password, random per run: TCP on 127.0.0.1 asks for it
@@ -100,21 +104,27 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
     return { host: '127.0.0.1', port: this.port, user: SUPERUSER, password: this.password, database };
   }
 
+  get dataDir(): string {
+    return path.join(this.dir, 'data');
+  }
+
   clientTool(name: ClientTool): string {
     return path.join(this.bin.dir, name);
   }
 
   createDatabase(name: string, template?: string): Promise<string | void> {
+    const madeAhead = this.madeAhead.delete(name);
     if (template && this.proc) {
-      const prepared = this.prepared.get(name);
+      const prepared = this.prepared.get(name) ?? (madeAhead ? Promise.resolve() : undefined);
       this.prepared.delete(name);
       return cloneByFiles(this, name, template, { prepared });
     }
+    if (madeAhead && !template) return Promise.resolve();
     return createDatabase(this.conn('postgres'), name, template);
   }
 
   prepareClone(name: string, expectedBytes: number): void {
-    if (!this.proc || this.prepared.has(name) || !likelyClonedByFiles(expectedBytes, true)) return;
+    if (!this.proc || this.prepared.has(name) || this.madeAhead.has(name) || !likelyClonedByFiles(expectedBytes, true)) return;
     const made = prepareCloneRow(this.conn('postgres'), name);
     made.catch(() => {}); // awaited by createDatabase, which reports it
     this.prepared.set(name, made);
@@ -136,11 +146,11 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
     await this.serve(this.cleanup, data, this.asPostgres, true);
   }
 
-  /** A thin clone of `lower` at `target` (the server is stopped); false where this machine cannot mount one. */
+  /** A thin clone of `lower` at `target` (a database no backend has opened); false where this machine cannot mount one. */
   async mountClone(lower: string, target: string): Promise<boolean> {
     mkdirSync(target, { mode: 0o700 });
     if (this.owner) chownSync(target, this.owner.uid, this.owner.gid);
-    if (await mountOverlay(lower, target, path.join(this.dir, `overlay-${path.basename(target)}`), this.owner)) {
+    if (await mountOverlay(lower, target, path.join(this.dir, `overlay-${path.basename(target)}`), { owner: this.owner })) {
       this.mounts.push(target);
       return true;
     }
@@ -211,9 +221,14 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
     const r = await this.proc;
     if (r.exitCode !== 0) return; // not a clean shutdown: nothing worth keeping
     // The dropped work database's mount point is all that is left of a thin clone.
+    for (const m of this.mounts.splice(0)) {
+      await unmountUnder(m);
+      rmSync(m, { recursive: true, force: true });
+    }
+    // The others are mounted over the blank: the entry holds their files.
+    for (const m of this.blankMounts.splice(0)) await flattenBlankMount(m);
     await unmountUnder(this.dir);
-    for (const m of this.mounts.splice(0)) rmSync(m, { recursive: true, force: true });
-    await keep(path.join(this.dir, 'data'), this.password);
+    await keep(this.dataDir, this.password);
   }
 
   private async boot(cleanup: Cleanup, seed?: TemplateSeed): Promise<void> {
@@ -240,7 +255,13 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
       return;
     }
     const blank = this.blanks.find(this.bin);
-    if (blank && (await this.blanks.copyTo(blank, data))) return this.bootFromCopy(cleanup, data, asPostgres, blank.password);
+    const mounted = blank && (await this.blanks.copyTo(blank, data, overlayPossible() ? { layers: this.dir, owner } : undefined));
+    if (blank && mounted) {
+      this.blankMounts = mounted;
+      await this.bootFromCopy(cleanup, data, asPostgres, blank.password);
+      for (const name of Object.values(this.databases)) this.madeAhead.add(name);
+      return;
+    }
     const pwfile = path.join(this.dir, 'pw');
     writeFileSync(pwfile, this.password, { mode: 0o600 });
     if (owner) chownSync(pwfile, owner.uid, owner.gid);
@@ -256,8 +277,13 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
       throw new CannotRehearseError(`initdb failed: ${lastLines(initdb.all ?? '', 2)}`);
     }
     await this.stillWanted(cleanup);
-    await this.blanks.keep(this.bin, data, this.password);
     await this.serve(cleanup, data, asPostgres);
+    // The blank holds the sandbox's databases' rows, so that later runs need no CREATE DATABASE.
+    for (const name of Object.values(this.databases)) {
+      await emptyDatabase(this.conn('postgres'), name);
+      this.madeAhead.add(name);
+    }
+    await this.whileStopped((stopped) => this.blanks.keep(this.bin, stopped, this.password));
     // The blank kept answers to this password: this run's own is another.
     this.password = await rotatePassword(this.conn('postgres'));
   }

@@ -26,22 +26,38 @@ export function overlayPossible(): boolean {
   return process.platform === 'linux' && process.getuid?.() === 0 && !process.env.REHEARSE_NO_OVERLAY;
 }
 
+export interface OverlayOptions {
+  /** The upper layer, and so the merged directory, belong to this user. */
+  owner?: { uid: number; gid: number } | undefined;
+  /**
+   * Hide the lower layer's relcache init file (default true: a template's,
+   * written by its own backends). A blank cluster's database has none, and its
+   * directory is shared by every run: nothing may be written there.
+   */
+  hideInitFile?: boolean;
+}
+
+/** The upper layer of a mount made by mountOverlay with these `layers`. */
+export function upperOf(layers: string): string {
+  return path.join(layers, 'upper');
+}
+
 /**
  * Mount `lower` (read, never written) at `target`, with its upper and work
- * layers in `layers` (made here; on the same filesystem as each other). The
- * upper layer, and so the merged directory, belong to `owner`. False when the
- * mount is refused; nothing is left mounted then.
+ * layers in `layers` (made here; on the same filesystem as each other). False
+ * when the mount is refused; nothing is left mounted then.
  */
-export async function mountOverlay(lower: string, target: string, layers: string, owner?: { uid: number; gid: number }): Promise<boolean> {
+export async function mountOverlay(lower: string, target: string, layers: string, o: OverlayOptions = {}): Promise<boolean> {
+  const { owner, hideInitFile = true } = o;
   if (!overlayPossible() || [lower, target, layers].some((p) => /[,:\\]/.test(p))) return false;
-  const upper = path.join(layers, 'upper');
+  const upper = upperOf(layers);
   const work = path.join(layers, 'work');
   mkdirSync(upper, { recursive: true, mode: 0o700 });
   mkdirSync(work, { recursive: true, mode: 0o700 });
   if (owner) chownSync(upper, owner.uid, owner.gid);
   // A lower init file to hide: the whiteout is made by removing it through the mount.
   const init = path.join(lower, INIT_FILE);
-  if (!existsSync(init)) {
+  if (hideInitFile && !existsSync(init)) {
     writeFileSync(init, '', { mode: 0o600 });
     if (owner) chownSync(init, owner.uid, owner.gid);
   }
@@ -51,6 +67,7 @@ export async function mountOverlay(lower: string, target: string, layers: string
   const mount = (o: string) => execa('mount', ['-t', 'overlay', 'overlay', '-o', o, target], { reject: false });
   const r = (await mount(`${options},volatile`)).exitCode === 0 ? { exitCode: 0 } : await mount(options);
   if (r.exitCode !== 0) return false;
+  if (!hideInitFile) return true;
   try {
     unlinkSync(path.join(target, INIT_FILE));
   } catch {
@@ -66,7 +83,7 @@ export interface Mount {
   options: string;
 }
 
-/** The mounts at or under `dir`, deepest first. */
+/** The mounts at or under `dir`, the last made first: a mount on top of another, or whose lower layer is another, goes before it. */
 export function mountsUnder(dir: string): Mount[] {
   if (process.platform !== 'linux' || !existsSync('/proc/self/mounts')) return [];
   const root = path.resolve(dir);
@@ -77,10 +94,10 @@ export function mountsUnder(dir: string): Mount[] {
     .filter((f) => f.length > 3)
     .map((f) => ({ point: unescape(f[1]!), options: unescape(f[3]!) }))
     .filter((m) => m.point === root || m.point.startsWith(`${root}/`))
-    .sort((a, b) => b.point.length - a.point.length);
+    .reverse();
 }
 
-/** Unmount every mount at or under `dir`, deepest first (a lazy unmount where a busy one refuses). */
+/** Unmount every mount at or under `dir`, the last made first (a lazy unmount where a busy one refuses). */
 export async function unmountUnder(dir: string): Promise<void> {
   for (const { point } of mountsUnder(dir)) {
     const r = await execa('umount', [point], { reject: false });
