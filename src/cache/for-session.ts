@@ -33,15 +33,25 @@ export async function lookupTemplate(cfg: CacheConfig, snapshot: SnapshotInfo): 
   if (!entry) return { cache, key };
   const m = /^(\d+)/.exec(entry.meta.serverVersion);
   const what = `cached template of this snapshot from ${entry.meta.createdAt.slice(0, 16).replace('T', ' ')} (${formatBytes(entry.meta.bytes)})`;
-  let done: CopiedBytes | undefined;
-  // Most of an entry is linked, not copied (TemplateCache.copyOut): the note says which.
-  const how = () => !done ? 'copied' : done.linkedBytes ? `${formatBytes(done.linkedBytes)} linked, ${formatBytes(done.copiedBytes)} copied` : `${formatBytes(done.copiedBytes)} copied`;
+  let done: (CopiedBytes & { mountedBytes?: number }) | undefined;
+  // Most of an entry is linked or mounted, not copied (TemplateCache.copyOut, mountOut): the note says which.
+  const how = () => !done ? 'copied' : [
+    done.linkedBytes ? `${formatBytes(done.linkedBytes)} linked` : '',
+    `${formatBytes(done.copiedBytes)} copied`,
+    done.mountedBytes ? `${formatBytes(done.mountedBytes)} mounted` : '',
+  ].filter(Boolean).join(', ');
   return {
     cache, key,
     seed: {
       serverMajor: Number(m?.[1]), password: entry.meta.password,
       copyTo: async (dest) => {
         done = await cache.copyOut(entry, dest);
+      },
+      mountTo: async (dest, layers, owner) => {
+        const made = await cache.mountOut(entry, dest, layers, owner);
+        if (!made) return undefined;
+        done = made.bytes;
+        return { mounts: made.mounts, release: made.release };
       },
     },
     told: (seeded, ms) => seeded

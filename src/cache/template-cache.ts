@@ -23,7 +23,9 @@ import { copyTree, copyTreeSharing, type CopiedBytes } from '../copy-tree.js';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CannotRehearseError } from '../errors.js';
 import { alive, diskUsage } from '../sandbox/tmp.js';
+import { mountedCopy, type MountedCopy } from '../sandbox/local/mounted-copy.js';
 
 export interface EntryMeta {
   key: string;
@@ -99,6 +101,28 @@ export class TemplateCache {
     }
   }
 
+  /**
+   * As copyOut, but only what lies outside base/ is copied: the databases'
+   * directories are overlay mounts over the entry's, the restored tables' big
+   * files linked into their upper layers (../sandbox/local/mounted-copy.ts).
+   * The entry is marked as read until `release`. Undefined where a mount is refused.
+   */
+  async mountOut(entry: CacheEntry, dest: string, layers: string, owner?: { uid: number; gid: number }):
+    Promise<(MountedCopy & { release: () => void }) | undefined> {
+    const readers = path.join(entry.dir, 'readers');
+    mkdirSync(readers, { recursive: true, mode: 0o700 });
+    const mark = path.join(readers, String(process.pid));
+    writeFileSync(mark, '');
+    const release = () => rmSync(mark, { force: true });
+    const made = await mountedCopy(entry.dataDir, dest, layers, { owner, share: shared });
+    if (!made) {
+      release();
+      return undefined;
+    }
+    this.writeMeta(entry.dir, { ...entry.meta, lastUsedAt: new Date().toISOString() });
+    return { ...made, release };
+  }
+
   /** Keep a cleanly shut-down data directory as the entry for `key` (moved, not copied, where it can be). */
   async save(key: string, dataDir: string, meta: Omit<EntryMeta, 'key' | 'createdAt' | 'lastUsedAt' | 'bytes'>): Promise<CacheEntry | undefined> {
     mkdirSync(this.entriesDir, { recursive: true, mode: 0o700 });
@@ -121,9 +145,12 @@ export class TemplateCache {
     return this.read(key);
   }
 
+  /** Remove an entry: false where there is none; throws where a running rehearsal reads it (its files may be the lower layer of its mounts). */
   remove(key: string): boolean {
+    const e = this.read(key);
     const dir = path.join(this.entriesDir, key);
-    if (!existsSync(dir)) return false;
+    if (!e && !existsSync(dir)) return false;
+    if (e && this.inUse(e)) throw new CannotRehearseError(`cached template ${key} is in use by a running rehearsal: remove it once that run is over`);
     rmSync(dir, { recursive: true, force: true });
     return true;
   }

@@ -4,6 +4,7 @@
 // to sweep what killed runs left behind (`doctor --clean`). The CLI and doctor
 // are built from the registry (./registry.ts), so a new provider is one folder
 // and one registry line.
+import type { MountedDir } from './local/mounted-copy.js';
 import type { Cleanup } from '../cleanup.js';
 
 export interface ConnInfo {
@@ -90,6 +91,12 @@ export interface TemplateSeed {
   serverMajor: number;
   password: string;
   copyTo(dataDir: string): Promise<void>;
+  /**
+   * As root, where overlays can be mounted: the copy's databases' directories
+   * mounted over the entry's (./local/mounted-copy.ts), their layers under
+   * `layers`. The entry stays in use until `release`; undefined where it cannot be.
+   */
+  mountTo?(dataDir: string, layers: string, owner?: { uid: number; gid: number }): Promise<{ mounts: MountedDir[]; release: () => void } | undefined>;
 }
 
 /** What every provider's start gets besides its own options. */

@@ -2,11 +2,12 @@
 // earlier run restored, with the same verdict; another snapshot, --no-cache and
 // an interrupted run do not; `rehearse cache` lists, removes and prunes.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
+import { defaultCacheDir } from '../../src/cache/template-cache.js';
 import { BIN } from '../helpers/paths.js';
 import { makeProject } from '../helpers/project.js';
 import { actDuring, cleanupProjects, rehearseArgs, rehearseScenario, runCli, type CliRun } from '../helpers/run.js';
@@ -45,8 +46,8 @@ describe('the template cache', () => {
     expect(ls.stdout).toMatch(/1 template\(s\)/);
 
     const warm = await rehearseScenario('remove-field', CACHE);
-    // The fixture's tables are under 1 MiB: every file of the entry was copied.
-    expect(warm.stderr).toMatch(/cached template of this snapshot from .*: no restore; started in \d+\.\d s on its files \(\d+(\.\d+)? [KM]B copied\)/);
+    // The fixture's tables are under 1 MiB: none was linked; as root, the databases' directories are mounts over the entry's.
+    expect(warm.stderr).toMatch(/cached template of this snapshot from .*: no restore; started in \d+\.\d s on its files \(\d+(\.\d+)? [KM]B copied(, \d+(\.\d+)? [KM]B mounted)?\)/);
     expect(warm.stderr).toMatch(/restore: skipped/);
     expect(warm.stderr).toMatch(/cached template cloned to rehearse_work in \d+\.\d s/);
     expect(warm.exitCode).toBe(cold.exitCode);
@@ -62,8 +63,15 @@ describe('the template cache', () => {
     expect(cold.stderr).toMatch(/cloned to rehearse_work in \d+\.\d s \(a thin clone/);
     expect(cold.stderr).toMatch(/kept the restored template for the next run/);
     const [entry] = readdirSync(path.join(scratch, 'thin', 'entries'));
-    // template0, template1, postgres and the template: no trace of the work database.
-    expect(readdirSync(path.join(scratch, 'thin', 'entries', entry!, 'data', 'base')).filter((d) => /^\d+$/.test(d))).toHaveLength(4);
+    // template0, template1, postgres, the template, and the work database's row as the blank cluster has it (empty).
+    const base = path.join(scratch, 'thin', 'entries', entry!, 'data', 'base');
+    const blanks = readdirSync(path.join(defaultCacheDir(), 'blank')).map((b) => path.join(defaultCacheDir(), 'blank', b, 'data', 'base'));
+    const dirs = readdirSync(base).filter((d) => /^\d+$/.test(d));
+    expect(dirs).toHaveLength(5);
+    // Its files are the blank's own (links): it was never opened.
+    const asBlank = (d: string) => blanks.some((b) => existsSync(path.join(b, d)) && readdirSync(path.join(b, d)).length === readdirSync(path.join(base, d)).length &&
+      readdirSync(path.join(base, d)).every((f) => statSync(path.join(base, d, f)).ino === statSync(path.join(b, d, f)).ino));
+    expect(dirs.filter((d) => !['1', '4', '5'].includes(d) && asBlank(d))).toHaveLength(1);
     const warm = await rehearseScenario('remove-field', thin, env);
     expect(warm.stderr).toMatch(/restore: skipped/);
     expect(warm.stderr).toMatch(/cached template cloned to rehearse_work in \d+\.\d s \(a thin clone/);
@@ -87,7 +95,7 @@ describe('the template cache', () => {
       () => void (links = restored.map((f) => statSync(path.join(data, f)).nlink)));
     rmSync(project, { recursive: true, force: true });
     expect(String(r.stderr)).toMatch(/restore: skipped/);
-    expect(String(r.stderr)).toMatch(/no restore; started in \d+\.\d s on its files \(\d+(\.\d+)? [KM]B linked, \d+(\.\d+)? [KM]B copied\)/);
+    expect(String(r.stderr)).toMatch(/no restore; started in \d+\.\d s on its files \(\d+(\.\d+)? [KM]B linked, \d+(\.\d+)? [KM]B copied(, \d+(\.\d+)? [KM]B mounted)?\)/);
     expect(r.exitCode).toBe(cold.exitCode);
     expect(left).toEqual([]);
     // Mid-run, the run's template held the entry's very files; the catalogs, pg_control and the rest were its own copies.
@@ -138,6 +146,14 @@ describe('the template cache', () => {
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     const keys = (await cacheCli(['ls', ...CACHE])).stdout.split('\n').map((l) => /^([0-9a-f]{20}) /.exec(l)?.[1]).filter(Boolean) as string[];
     expect(keys).toHaveLength(2);
+    // An entry a running rehearsal reads (here: this test process) is left alone: its files may be that run's mounts' lower layer.
+    const reader = path.join(dir, 'entries', keys[0]!, 'readers', String(process.pid));
+    mkdirSync(path.dirname(reader), { recursive: true });
+    writeFileSync(reader, '');
+    const busy = await cacheCli(['rm', keys[0]!, ...CACHE]);
+    rmSync(reader);
+    expect(busy.exitCode).toBe(3);
+    expect(busy.stderr.trim()).toBe(`rehearse: cached template ${keys[0]} is in use by a running rehearsal: remove it once that run is over`);
     expect((await cacheCli(['rm', keys[0]!, ...CACHE])).exitCode).toBe(0);
     const missing = await cacheCli(['rm', keys[0]!, ...CACHE]);
     expect(missing.exitCode).toBe(2);

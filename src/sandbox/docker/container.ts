@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { appendFileSync, rmSync, statSync } from 'node:fs';
 import { CannotRehearseError } from '../../errors.js';
-import { createDatabase, rotatePassword, withClient } from '../../db.js';
+import { createDatabase, ident, rotatePassword, withClient } from '../../db.js';
 import type { Cleanup } from '../../cleanup.js';
 import { freePort } from '../port.js';
 import { makeTempDir } from '../tmp.js';
@@ -100,7 +100,9 @@ export class DockerSandbox implements Sandbox {
     return { host: this.host, port: this.port, user: 'rehearse', password: this.password, database };
   }
 
-  createDatabase(name: string, template?: string): Promise<void> {
+  async createDatabase(name: string, template?: string): Promise<void> {
+    // A cached template kept from a local run can hold the clone's empty row (../local/cluster.ts, keepTemplate).
+    if (template && this.seeded) await withClient(this.conn('postgres'), (c) => c.query(`DROP DATABASE IF EXISTS ${ident(name)}`));
     return createDatabase(this.conn('postgres'), name, template);
   }
 

@@ -7,16 +7,13 @@
 // ROOT/blank/<version>-<uid>-<layout>/{data/, password}, written under a
 // partial name and renamed into place, 0700.
 //
-// Where overlays can be mounted (./overlay.ts), a run copies only what lies
-// outside base/, some 70 files: each database's directory (some 300 files
-// each) is an overlay mount whose lower layer is the blank's, never written.
-// Creating files is what costs on a disk that has just deleted many (see
-// README, What it costs): 0.1-0.2 s against 0.45-1.0 s here for the copy.
-import { chmodSync, chownSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, copyFileSync, constants } from 'node:fs';
+// Where overlays can be mounted, a run copies only what lies outside base/
+// (./mounted-copy.ts): 0.1-0.2 s against 0.45-1.0 s here for the whole copy.
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import { copyTree } from '../../copy-tree.js';
-import { mountOverlay, mountsUnder, unmountUnder, upperOf, type OverlayOptions } from './overlay.js';
+import { mountedCopy, type MountedDir } from './mounted-copy.js';
+import { unmountUnder, type OverlayOptions } from './overlay.js';
 import type { PgBin } from './pgbin.js';
 
 /** Bump when initdb's arguments, or what the blank holds, change: a blank made otherwise is not this one. */
@@ -25,13 +22,6 @@ const LAYOUT = 'v2';
 export interface Blank {
   dataDir: string;
   password: string;
-}
-
-/** A database directory of a run's cluster mounted over the blank's. */
-export interface BlankMount {
-  target: string;
-  lower: string;
-  upper: string;
 }
 
 export class BlankClusters {
@@ -57,13 +47,11 @@ export class BlankClusters {
    * can be made, and copied otherwise. The mounts made; undefined when it could
    * not be copied (the caller runs initdb instead).
    */
-  async copyTo(blank: Blank, dest: string, mounts?: { layers: string; owner?: OverlayOptions['owner'] }): Promise<BlankMount[] | undefined> {
+  async copyTo(blank: Blank, dest: string, mounts?: { layers: string; owner?: OverlayOptions['owner'] }): Promise<MountedDir[] | undefined> {
     try {
       if (mounts) {
-        const made = await mountedCopy(blank.dataDir, dest, mounts.layers, mounts.owner).catch(() => undefined);
-        if (made) return made;
-        await unmountUnder(dest);
-        rmSync(dest, { recursive: true, force: true });
+        const made = await mountedCopy(blank.dataDir, dest, mounts.layers, { owner: mounts.owner });
+        if (made) return made.mounts;
       }
       await copyTree(blank.dataDir, dest);
       return [];
@@ -99,60 +87,4 @@ export class BlankClusters {
       rmSync(partial, { recursive: true, force: true });
     }
   }
-}
-
-/** The blank's files outside base/ copied, each of its databases mounted; undefined where a mount is refused. */
-async function mountedCopy(from: string, dest: string, layers: string, owner: OverlayOptions['owner']): Promise<BlankMount[] | undefined> {
-  const same = (dir: string, like: string) => {
-    const st = statSync(like);
-    mkdirSync(dir, { mode: st.mode & 0o7777 });
-    chownSync(dir, st.uid, st.gid);
-    chmodSync(dir, st.mode & 0o7777);
-  };
-  same(dest, from);
-  const top = readdirSync(from).filter((n) => n !== 'base').map((n) => path.join(from, n));
-  const r = await execa('cp', ['-a', '--reflink=auto', ...top, dest], { reject: false });
-  if (r.exitCode !== 0) throw new Error(r.stderr.trim().split('\n').pop() || 'cp failed');
-  same(path.join(dest, 'base'), path.join(from, 'base'));
-  const made = await Promise.all(readdirSync(path.join(from, 'base')).map(async (n) => {
-    const mount = { target: path.join(dest, 'base', n), lower: path.join(from, 'base', n), upper: upperOf(path.join(layers, `overlay-base-${n}`)) };
-    same(mount.target, mount.lower);
-    return (await mountOverlay(mount.lower, mount.target, path.join(layers, `overlay-base-${n}`), { owner, hideInitFile: false })) ? mount : undefined;
-  }));
-  return made.every((m) => m !== undefined) ? made as BlankMount[] : undefined;
-}
-
-/**
- * A database directory mounted over the blank's made into a plain one, the
- * mount gone (the server stopped): the upper layer's files moved in, the
- * blank's others linked (a link copies nothing, and nothing writes a catalog's
- * file in place where a run's cluster was kept: see ../../cache/template-cache.ts),
- * what the run removed left out.
- */
-export async function flattenBlankMount(m: BlankMount): Promise<void> {
-  // One the run took away already (a clone replaced it) is not the blank's any more.
-  if (!mountsUnder(m.target).some((x) => x.point === m.target)) return;
-  await unmountUnder(m.target);
-  const upper = new Set(readdirSync(m.upper));
-  for (const name of upper) {
-    const st = lstatSync(path.join(m.upper, name));
-    // A whiteout (a character device 0/0): the file was removed.
-    if (!(st.isCharacterDevice() && st.rdev === 0)) renameSync(path.join(m.upper, name), path.join(m.target, name));
-  }
-  for (const name of readdirSync(m.lower)) {
-    if (upper.has(name)) continue;
-    const from = path.join(m.lower, name);
-    const to = path.join(m.target, name);
-    try {
-      linkSync(from, to);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
-      copyFileSync(from, to, constants.COPYFILE_FICLONE);
-      const st = statSync(from);
-      chownSync(to, st.uid, st.gid);
-      chmodSync(to, st.mode & 0o7777);
-    }
-  }
-  // A database dropped while mounted (PostgreSQL cannot remove a mount point) leaves nothing.
-  if (!readdirSync(m.target).length) rmSync(m.target, { recursive: true, force: true });
 }

@@ -19,7 +19,8 @@ import { HostToolsSandbox } from '../host-tools.js';
 import { freePort, isFree } from '../port.js';
 import { makeTempDir } from '../tmp.js';
 import { defaultCacheDir } from '../../cache/template-cache.js';
-import { BlankClusters, flattenBlankMount, type BlankMount } from './blank-cluster.js';
+import { BlankClusters } from './blank-cluster.js';
+import { flattenMount, type MountedDir } from './mounted-copy.js';
 import { cloneByFiles, likelyClonedByFiles, prepareCloneRow } from './file-clone.js';
 import { mountOverlay, overlayPossible, unmountUnder } from './overlay.js';
 import { releaseSharedMemory } from './shared-memory.js';
@@ -70,8 +71,10 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
   private readonly prepared = new Map<string, Promise<void>>();
   /** The sandbox's databases whose (empty) rows came with the blank cluster, not yet used. */
   private readonly madeAhead = new Set<string>();
-  /** Databases' directories mounted over the blank's (./blank-cluster.ts). */
-  private blankMounts: BlankMount[] = [];
+  /** Databases' directories mounted over a kept cluster's: the blank's, or a cached template's (./mounted-copy.ts). */
+  private mountedDirs: MountedDir[] = [];
+  /** Lets go of the cached template this sandbox's directories are mounted over. */
+  private releaseSeed: (() => void) | undefined;
 
   /**
    * The superuser's password, random per run: TCP on 127.0.0.1 asks for it
@@ -210,23 +213,35 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
   }
 
   /**
-   * Keep the pristine template for later runs: drop the work database, shut the
-   * server down cleanly, and hand the data directory (and the password it
-   * answers to) to `keep`. The sandbox is stopped afterwards either way.
+   * Keep the pristine template for later runs: shut the server down cleanly,
+   * and hand the data directory (and the password it answers to) to `keep`.
+   * The work database goes, but where it was a thin clone over the blank's
+   * empty row, that row stays, as the blank had it: a later run clones into it
+   * with no CREATE DATABASE. The sandbox is stopped afterwards either way.
    */
   async keepTemplate(keep: (dataDir: string, password: string) => Promise<void>): Promise<void> {
     if (this.tornDown || !this.proc || this.proc.exitCode !== null) return;
-    await withClient(this.conn('postgres'), (c) => c.query(`DROP DATABASE IF EXISTS ${this.databases.work} WITH (FORCE)`));
+    const work = this.databases.work;
+    const live = await withClient(this.conn('postgres'), async (c) => {
+      const oids = new Map((await c.query<{ oid: string; datname: string }>('SELECT oid::text, datname FROM pg_database')).rows.map((r) => [r.datname, r.oid]));
+      const dir = path.join(this.dataDir, 'base', oids.get(work) ?? '-');
+      const emptyAgain = this.mounts.includes(dir) && this.mountedDirs.some((m) => m.target === dir);
+      if (!emptyAgain && oids.has(work)) {
+        await c.query(`DROP DATABASE ${work} WITH (FORCE)`);
+        oids.delete(work);
+      }
+      return new Set([...oids.values()].map((oid) => path.join(this.dataDir, 'base', oid)));
+    });
     this.proc.kill('SIGINT');
     const r = await this.proc;
     if (r.exitCode !== 0) return; // not a clean shutdown: nothing worth keeping
-    // The dropped work database's mount point is all that is left of a thin clone.
+    // A thin clone's upper layer is the work database's writes: they go.
     for (const m of this.mounts.splice(0)) {
       await unmountUnder(m);
       rmSync(m, { recursive: true, force: true });
     }
     // The others are mounted over the blank: the entry holds their files.
-    for (const m of this.blankMounts.splice(0)) await flattenBlankMount(m);
+    for (const m of this.mountedDirs.splice(0)) if (live.has(m.target)) await flattenMount(m);
     await unmountUnder(this.dir);
     await keep(this.dataDir, this.password);
   }
@@ -249,15 +264,24 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
     const data = path.join(this.dir, 'data');
     if (seed) {
       // A copy of the cached template's cluster: no initdb, no restore.
-      await seed.copyTo(data);
+      const mounted = overlayPossible() && seed.mountTo ? await seed.mountTo(data, this.dir, owner) : undefined;
+      if (mounted) {
+        this.mountedDirs = mounted.mounts;
+        this.releaseSeed = mounted.release;
+      } else {
+        await seed.copyTo(data);
+      }
       await this.bootFromCopy(cleanup, data, asPostgres, seed.password);
       this.seeded = true;
+      // An entry kept from a thin clone over the blank holds the work database's empty row.
+      const work = this.databases.work;
+      if (await withClient(this.conn('postgres'), async (c) => (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [work])).rowCount)) this.madeAhead.add(work);
       return;
     }
     const blank = this.blanks.find(this.bin);
     const mounted = blank && (await this.blanks.copyTo(blank, data, overlayPossible() ? { layers: this.dir, owner } : undefined));
     if (blank && mounted) {
-      this.blankMounts = mounted;
+      this.mountedDirs = mounted;
       await this.bootFromCopy(cleanup, data, asPostgres, blank.password);
       for (const name of Object.values(this.databases)) this.madeAhead.add(name);
       return;
@@ -332,6 +356,7 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
       await releaseSharedMemory(path.join(this.dir, 'data'));
     }
     await unmountUnder(this.dir);
+    this.releaseSeed?.();
     rmSync(this.dir, { recursive: true, force: true });
     cleanup.throwIfInterrupted();
     throw new CannotRehearseError('the sandbox was torn down while it started');
@@ -416,6 +441,7 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
     await releaseSharedMemory(path.join(this.dir, 'data'));
     // A thin clone's mount first: removing through it would leave the mount point behind.
     await unmountUnder(this.dir);
+    this.releaseSeed?.();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
