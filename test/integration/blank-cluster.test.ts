@@ -3,7 +3,7 @@
 // a password of its own, and with the rows of its two databases made. As root,
 // its databases' directories are mounts over the blank's, which no run writes.
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -50,6 +50,18 @@ function digestTree(dir: string, rel = ''): string[] {
     return [`${path.join(rel, n)} ${createHash('sha1').update(readFileSync(p)).digest('hex')}`];
   });
 }
+
+describe('a blank of an older layout', () => {
+  it('goes when the blank of this layout is kept', async () => {
+    const [kept] = readdirSync(root).filter((n) => !n.includes('partial'));
+    const older = kept!.replace(/-v(\d+)$/, (_, v: string) => `-v${Number(v) - 1}`);
+    mkdirSync(path.join(root, older, 'data'), { recursive: true });
+    rmSync(path.join(root, kept!), { recursive: true, force: true });
+    const { cleanup } = await started();
+    await cleanup.drain();
+    expect(readdirSync(root).sort()).toEqual([kept]);
+  });
+});
 
 describe('a sandbox started on the blank', () => {
   it('has its two databases already, and writes to them, and to the rest, leave the blank as it was', async () => {
