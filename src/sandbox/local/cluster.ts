@@ -69,7 +69,7 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
   private readonly mounts: string[] = [];
   /** Clones whose database row is being made while the restore runs (prepareClone). */
   private readonly prepared = new Map<string, Promise<void>>();
-  /** The sandbox's databases whose (empty) rows came with the blank cluster, not yet used. */
+  /** The sandbox's databases whose empty rows came with the cluster (the blank's, or a cached template's work row), not yet used. */
   private readonly madeAhead = new Set<string>();
   /** Databases' directories mounted over a kept cluster's: the blank's, or a cached template's (./mounted-copy.ts). */
   private mountedDirs: MountedDir[] = [];
