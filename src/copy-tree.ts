@@ -3,15 +3,31 @@
 // owners, modes and times are kept (a cluster copied as root stays the postgres
 // user's), with a reflink where the filesystem has them and copy_file_range
 // where it does not, both faster than a copy through this process.
-import { chmodSync, chownSync, constants, copyFileSync, linkSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
+import { chmodSync, chownSync, constants, copyFileSync, linkSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync, utimesSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { diskUsage } from './sandbox/tmp.js';
 
 /** Copy `from` to `to`; throws with cp's own last line when it cannot. */
-export async function copyTree(from: string, to: string): Promise<void> {
-  const r = await execa('cp', ['-a', '--reflink=auto', from, to], { reject: false });
+export function copyTree(from: string, to: string): Promise<void> {
+  return cp([from, to]);
+}
+
+/** Copy each of `sources` into the directory `dir`, as copyTree does. */
+export async function copyInto(sources: string[], dir: string): Promise<void> {
+  if (sources.length) await cp([...sources, dir]);
+}
+
+async function cp(args: string[]): Promise<void> {
+  const r = await execa('cp', ['-a', '--reflink=auto', ...args], { reject: false });
   if (r.exitCode !== 0) throw new Error(r.stderr.trim().split('\n').pop() || `cp exited with ${r.exitCode}`);
+}
+
+/** As cp -a leaves a copy: `dest` given the owner, mode and times of what `st` describes. */
+export function keepAttributes(dest: string, st: Stats): void {
+  chownSync(dest, st.uid, st.gid);
+  chmodSync(dest, st.mode & 0o7777);
+  utimesSync(dest, st.atime, st.mtime);
 }
 
 /** What copyTreeSharing did: bytes shared as links, and bytes copied (or reflinked). */
@@ -59,9 +75,5 @@ function copyWalk(from: string, to: string, rel: string, share: (rel: string, by
     return; // sockets and the like: nothing a data directory needs copied
   }
   // As cp -a: the same owner, mode and times (a link shares them already).
-  if (!st.isSymbolicLink()) {
-    chownSync(dest, st.uid, st.gid);
-    chmodSync(dest, st.mode & 0o7777);
-    utimesSync(dest, st.atime, st.mtime);
-  }
+  if (!st.isSymbolicLink()) keepAttributes(dest, st);
 }

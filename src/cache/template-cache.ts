@@ -86,10 +86,7 @@ export class TemplateCache {
    * prune removes it; its last use is now.
    */
   async copyOut(entry: CacheEntry, dest: string): Promise<CopiedBytes> {
-    const readers = path.join(entry.dir, 'readers');
-    mkdirSync(readers, { recursive: true, mode: 0o700 });
-    const mark = path.join(readers, String(process.pid));
-    writeFileSync(mark, '');
+    const release = this.markRead(entry);
     try {
       const done = await copyTreeSharing(entry.dataDir, dest, shared).catch((err: Error) => {
         throw new Error(`cannot copy the cached template: ${err.message}`);
@@ -97,7 +94,7 @@ export class TemplateCache {
       this.writeMeta(entry.dir, { ...entry.meta, lastUsedAt: new Date().toISOString() });
       return done;
     } finally {
-      rmSync(mark, { force: true });
+      release();
     }
   }
 
@@ -109,11 +106,7 @@ export class TemplateCache {
    */
   async mountOut(entry: CacheEntry, dest: string, layers: string, owner?: { uid: number; gid: number }):
     Promise<(MountedCopy & { release: () => void }) | undefined> {
-    const readers = path.join(entry.dir, 'readers');
-    mkdirSync(readers, { recursive: true, mode: 0o700 });
-    const mark = path.join(readers, String(process.pid));
-    writeFileSync(mark, '');
-    const release = () => rmSync(mark, { force: true });
+    const release = this.markRead(entry);
     const made = await mountedCopy(entry.dataDir, dest, layers, { owner, share: shared });
     if (!made) {
       release();
@@ -177,6 +170,15 @@ export class TemplateCache {
       removed.push(e);
     }
     return removed;
+  }
+
+  /** Mark `entry` as read by this process (no prune or rm takes it meanwhile); the function lets go. */
+  private markRead(entry: CacheEntry): () => void {
+    const readers = path.join(entry.dir, 'readers');
+    mkdirSync(readers, { recursive: true, mode: 0o700 });
+    const mark = path.join(readers, String(process.pid));
+    writeFileSync(mark, '');
+    return () => rmSync(mark, { force: true });
   }
 
   private inUse(e: CacheEntry): boolean {

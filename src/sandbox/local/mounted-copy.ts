@@ -9,10 +9,9 @@
 // writes them in place, as a plain copy's links would be (a cached template's
 // big restored files, which a copy-up on the first hint bit written would copy
 // whole).
-import { chmodSync, chownSync, constants, copyFileSync, linkSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { constants, copyFileSync, linkSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
-import type { CopiedBytes } from '../../copy-tree.js';
+import { copyInto, keepAttributes, type CopiedBytes } from '../../copy-tree.js';
 import { diskUsage } from '../tmp.js';
 import { mountOverlay, mountsUnder, unmountUnder, upperOf, type OverlayOptions } from './overlay.js';
 
@@ -50,23 +49,15 @@ interface MountOptions {
 
 async function mountAll(from: string, dest: string, layers: string, o: MountOptions): Promise<MountedCopy | undefined> {
   const same = (dir: string, like: string) => {
-    const st = statSync(like);
-    mkdirSync(dir, { mode: st.mode & 0o7777 });
-    chownSync(dir, st.uid, st.gid);
-    chmodSync(dir, st.mode & 0o7777);
+    mkdirSync(dir);
+    keepAttributes(dir, statSync(like));
   };
   same(dest, from);
   // base/pgsql_tmp and the like are copied with the rest: only databases' directories are mounted.
-  const databases = readdirSync(path.join(from, 'base')).filter((n) => /^\d+$/.test(n));
-  const top = readdirSync(from).filter((n) => n !== 'base').map((n) => path.join(from, n));
-  const rest = readdirSync(path.join(from, 'base')).filter((n) => !databases.includes(n)).map((n) => path.join(from, 'base', n));
-  const r = await execa('cp', ['-a', '--reflink=auto', ...top, dest], { reject: false });
-  if (r.exitCode !== 0) throw new Error(r.stderr.trim().split('\n').pop() || 'cp failed');
+  const [databases, rest] = partition(readdirSync(path.join(from, 'base')), (n) => /^\d+$/.test(n));
+  await copyInto(readdirSync(from).filter((n) => n !== 'base').map((n) => path.join(from, n)), dest);
   same(path.join(dest, 'base'), path.join(from, 'base'));
-  if (rest.length) {
-    const b = await execa('cp', ['-a', '--reflink=auto', ...rest, path.join(dest, 'base')], { reject: false });
-    if (b.exitCode !== 0) throw new Error(b.stderr.trim().split('\n').pop() || 'cp failed');
-  }
+  await copyInto(rest.map((n) => path.join(from, 'base', n)), path.join(dest, 'base'));
   const bytes = { linkedBytes: 0, copiedBytes: diskUsage(dest), mountedBytes: 0 };
   const mounts = await Promise.all(databases.map(async (n) => {
     const dir = path.join(layers, `overlay-base-${n}`);
@@ -115,12 +106,12 @@ export async function flattenMount(m: MountedDir): Promise<void> {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
       copyFileSync(from, to, constants.COPYFILE_FICLONE);
-      const st = statSync(from);
-      chownSync(to, st.uid, st.gid);
-      chmodSync(to, st.mode & 0o7777);
+      keepAttributes(to, statSync(from));
     }
   }
-  const st = statSync(m.lower);
-  chownSync(m.target, st.uid, st.gid);
-  chmodSync(m.target, st.mode & 0o7777);
+  keepAttributes(m.target, statSync(m.lower));
+}
+
+function partition<T>(xs: T[], p: (x: T) => boolean): [T[], T[]] {
+  return [xs.filter(p), xs.filter((x) => !p(x))];
 }
