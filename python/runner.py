@@ -117,6 +117,19 @@ def handle(real_execute, cmd):
     return protocol.failure({"type": "UnknownCommand", "message": cmd["cmd"], "irreversible": False})
 
 
+def exit_now():
+    """Close the database connections and leave without the interpreter's own
+    teardown: with Django and a project loaded, that teardown (every module's
+    objects freed one by one) took 60-90 ms of every run's end, and it does nothing
+    the operating system does not do when the process ends."""
+    from django.db import connections
+
+    connections.close_all()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
 def serve(real_execute):
     import django
 
@@ -143,7 +156,7 @@ def serve(real_execute):
             continue
         cmd = json.loads(line)
         if cmd["cmd"] == "exit":
-            return
+            exit_now()
         try:
             protocol.send(handle(real_execute, cmd))
         except BaseException as exc:  # noqa: BLE001

@@ -4,12 +4,12 @@
 // events come back on fd 3, each validated against ./protocol.ts on arrival.
 import { createInterface } from 'node:readline';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import { scrubbedEnv } from '../env.js';
 import { z } from 'zod';
 import { CannotRehearseError } from '../errors.js';
+import { packagePath } from '../package-root.js';
 import type { Cleanup } from '../cleanup.js';
 import type { ConnInfo } from '../sandbox/provider.js';
 import { SHIM_MODULE } from './shim.js';
@@ -21,7 +21,7 @@ import {
 
 export type { ManageResult, ModelTable, OperationEvent, PyError, SqlPlan };
 
-const RUNNER_PY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../python/runner.py');
+const RUNNER_PY = packagePath('python', 'runner.py');
 
 export interface RunnerOptions {
   python: string;

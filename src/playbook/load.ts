@@ -3,12 +3,12 @@
 // file, the line and the field.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import { UsageError } from '../errors.js';
+import { packagePath } from '../package-root.js';
 import { PlaybookSchema, type Playbook } from './schema.js';
 
-export const BUILTIN_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../playbooks');
+export const BUILTIN_DIR = packagePath('playbooks');
 
 /** ${name} in the playbook's values (not its comments) replaced by --var name=value; a name with no value is a usage error. */
 function substitute(doc: ReturnType<typeof parseDocument>, vars: Readonly<Record<string, string>>, where: (offset: number) => string): void {
