@@ -124,7 +124,7 @@ export class BeforeStore {
         this.work.query(copyTo(`COPY (SELECT k FROM pg_temp.${shipped} WHERE batch = ${batch}) TO STDOUT`)),
         tc.query(copyFrom('COPY pg_temp.rehearse_written FROM STDIN')),
       );
-      await tc.query('ANALYZE pg_temp.rehearse_written');
+      await analyzeTemp(tc, 'rehearse_written');
       const hashes = cols.map((c) => columnHash(canonical(c.value), 't', c));
       await pipeline(
         tc.query(copyTo(`COPY (SELECT ${key}, ${hashes.join(', ')} FROM ${qualified(base)} t JOIN pg_temp.rehearse_written w ON w.k = ${key}) TO STDOUT`)),
@@ -133,7 +133,7 @@ export class BeforeStore {
     } finally {
       tc.release();
     }
-    await this.work.query(`ANALYZE pg_temp.${temp}`);
+    await analyzeTemp(this.work, temp);
     return stored;
   }
 
@@ -156,7 +156,7 @@ export class BeforeStore {
     const cols = [...base.columns.values()];
     await this.createHashes(temp, cols.map((c) => `h${c.attnum}`));
     await this.copy(base, temp, cols.map((c) => columnHash(canonical(c.value), 't', c)));
-    await this.work.query(`ANALYZE pg_temp.${temp}`);
+    await analyzeTemp(this.work, temp);
     const r = await this.work.query(`SELECT ${cols.map((c) => `count(h${c.attnum}) AS n${c.attnum}`).join(', ')} FROM pg_temp.${temp}`);
     const row = r.rows[0] as Record<string, string>;
     return {
@@ -198,6 +198,16 @@ export class BeforeStore {
     await this.work.query(`DROP TABLE pg_temp.${extra}`);
     for (const [a, d] of unique) stored.domains.get(a)!.add(d);
   }
+}
+
+/**
+ * ANALYZE a temp table: the planner needs its rows and its key's distinct values
+ * to join it by hash. Ten values a column are enough for that (the key is unique;
+ * the hashes are only counted), and cost a quarter of the default hundred: 12 ms
+ * against 50 ms for 200,000 rows here.
+ */
+function analyzeTemp(c: pg.ClientBase, table: string): Promise<unknown> {
+  return c.query(`SET default_statistics_target = 10; ANALYZE pg_temp.${table}; RESET default_statistics_target`);
 }
 
 /**
