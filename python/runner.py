@@ -66,12 +66,9 @@ def run_manage(real_execute, argv):
         error = protocol.error_of(exc)
         err.write(traceback.format_exc())
         explain(error)
-    # After a step that ended cleanly the connection stays for the next, as one
-    # `manage.py migrate` keeps one connection for all its migrations (a new one
-    # cost 5-10 ms of every step). One that failed, or a command that left a
-    # transaction open (and its locks held), starts the next step afresh.
-    default = connections["default"]
-    if error is not None or default.in_atomic_block or (default.connection is not None and not default.get_autocommit()):
+    finally:
+        from django.db import connections
+
         connections.close_all()
     ms = round((time.perf_counter() - started) * 1000, 1)
     return protocol.managed(error is None, ms, (out.getvalue() + err.getvalue())[-MAX_OUTPUT:], error,
