@@ -279,7 +279,9 @@ export class DataWatch implements Observer {
     if (this.newerThan === undefined || cur.oid !== base.oid || cur.filenode !== base.filenode) return Promise.resolve(undefined);
     const newerThan = this.newerThan;
     return this.remembered('since', base, cur, attnums, byName, stats, async () => {
-      const stored = await this.store.written(base, cur, newerThan, byName);
+      const s0 = this.snapshotStats.get(base.oid);
+      const s1 = stats.get(base.oid);
+      const stored = await this.store.written(base, cur, newerThan, byName, s0 && s1 ? s1.ins - s0.ins + s1.upd - s0.upd : undefined);
       const here = stored && await inPlaceSince(this.client, this.store, base, cur, stored, attnums, newerThan, byName, byName ? this.madeJson.get(base.oid) : undefined);
       return here ? { here, nonNull: stored!.nonNull } : undefined;
     });
