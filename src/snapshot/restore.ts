@@ -14,6 +14,7 @@ import { makeTempDir } from '../sandbox/tmp.js';
 import type { SnapshotInfo } from './detect.js';
 import { formatBytes } from '../format.js';
 import { Analyzer } from './analyze.js';
+import { RestoreProgress } from './restore-progress.js';
 
 /** Refuse, before any work, a dump that the server cannot take. */
 export function assertRestorable(snapshot: SnapshotInfo, sandbox: Pick<Sandbox, 'serverMajor' | 'serverVersion'>): void {
@@ -75,7 +76,7 @@ async function restoreArchive(
   // tar archives cannot be restored in parallel.
   if (snapshot.format !== 'tar') args.push('-j', String(JOBS));
   // --verbose names each object as it is created (names only, never data).
-  let done = 0;
+  const progress = new RestoreProgress();
   let running = 0;
   const started = Date.now();
   const errors: string[] = [];
@@ -91,8 +92,8 @@ async function restoreArchive(
         // A finished item is followed at once by the next one launched, if there is one to launch.
         setTimeout(() => running < JOBS && analyzer.workerIdle(), 30).unref();
       }
-      if (/^pg_restore: (creating|processing data|executing|finished item)/.test(line)) done++;
-      else if (line.trim() && !/^pg_restore: (connecting|launching|processing item|entering|implied)/.test(line)) errors.push(line);
+      if (!progress.line(line) && line.trim() && !/^pg_restore: (connecting|launching|processing item|entering|implied)/.test(line)) errors.push(line);
+      const done = progress.done;
       onProgress(total ? `${Math.min(done, total)} of ${total} objects${eta(started, Math.min(done, total) / total)}` : `${done} objects`);
     },
   });
@@ -144,6 +145,8 @@ export function eta(startedAt: number, share: number): string {
   const elapsed = Date.now() - startedAt;
   if (share < 0.02 || share >= 1 || elapsed < 2000) return '';
   const left = Math.round((elapsed / share - elapsed) / 1000);
+  // "~0s left" would be a promise: the last objects are the biggest table's indexes and keys.
+  if (left < 1) return '';
   return ` · ~${left >= 60 ? `${Math.floor(left / 60)}m${String(left % 60).padStart(2, '0')}s` : `${left}s`} left`;
 }
 

@@ -13,7 +13,8 @@ describe('restore ETA', () => {
   it('in minutes past one', () => {
     expect(eta(Date.now() - 40_000, 0.25)).toBe(' · ~2m00s left');
   });
-  it('nothing once done', () => {
+  it('nothing once done, nor when less than a second is left by the count (the last objects are the slowest)', () => {
     expect(eta(Date.now() - 40_000, 1)).toBe('');
+    expect(eta(Date.now() - 6_000, 0.967)).toBe('');
   });
 });
