@@ -14,7 +14,7 @@ function findRoot(from: string): string {
   }
 }
 
-export const PACKAGE_ROOT: string = findRoot(path.dirname(fileURLToPath(import.meta.url)));
+const PACKAGE_ROOT: string = findRoot(path.dirname(fileURLToPath(import.meta.url)));
 
 /** A path inside the package. */
 export function packagePath(...parts: string[]): string {

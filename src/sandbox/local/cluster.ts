@@ -143,7 +143,7 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
     const r = await this.proc;
     if (r.exitCode !== 0) throw new CannotRehearseError(`the sandbox PostgreSQL did not stop cleanly (${r.signal ?? `exit ${r.exitCode}`})`);
     await this.stillWanted(this.cleanup);
-    const data = path.join(this.dir, 'data');
+    const data = this.dataDir;
     await fn(data);
     await this.stillWanted(this.cleanup);
     await this.serve(this.cleanup, data, this.asPostgres, true);
@@ -169,7 +169,7 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
    */
   async prepareTables(database: string, tables: TableFiles[]): Promise<void> {
     if (!this.mounts.length || !tables.length) return;
-    const data = path.join(this.dir, 'data');
+    const data = this.dataDir;
     const files = await withClient(this.conn(database), async (c) => (await c.query<{ f: string }>(`
       SELECT pg_relation_filepath(x.oid) AS f FROM pg_class c
       CROSS JOIN LATERAL (SELECT c.oid UNION ALL SELECT c.reltoastrelid WHERE c.reltoastrelid <> 0
@@ -261,7 +261,7 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
         );
       }
     }
-    const data = path.join(this.dir, 'data');
+    const data = this.dataDir;
     if (seed) {
       // A copy of the cached template's cluster: no initdb, no restore.
       const mounted = overlayPossible() && seed.mountTo ? await seed.mountTo(data, this.dir, owner) : undefined;
@@ -353,7 +353,7 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
     if (this.proc) {
       this.proc.kill('SIGKILL');
       await this.proc;
-      await releaseSharedMemory(path.join(this.dir, 'data'));
+      await releaseSharedMemory(this.dataDir);
     }
     await unmountUnder(this.dir);
     this.releaseSeed?.();
@@ -438,7 +438,7 @@ export class LocalSandbox extends HostToolsSandbox implements Sandbox {
         await proc;
       }
     }
-    await releaseSharedMemory(path.join(this.dir, 'data'));
+    await releaseSharedMemory(this.dataDir);
     // A thin clone's mount first: removing through it would leave the mount point behind.
     await unmountUnder(this.dir);
     this.releaseSeed?.();
